@@ -1,0 +1,95 @@
+"""Engines, sessions and the write lock.
+
+One session per user action (a button press, a CLI command, a keypad key), opened by
+the caller through :func:`unit_of_work` and committed or rolled back there; the
+functions of the engine take the session and never commit.
+
+SQLite is set up on every connection: WAL, foreign keys, a busy timeout, and
+transactions begun by us so that writers can take the write lock up front
+(``BEGIN IMMEDIATE``). On PostgreSQL the engine relies on row locks and
+compare-and-set updates instead.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def default_url() -> str:
+    """SQLite file in the user data directory (``$XDG_DATA_HOME/lobby-kiosk``)."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    folder = Path(base) / "lobby-kiosk"
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{folder / 'kiosk.db'}"
+
+
+def resolve_url(cli_url: str | None) -> str:
+    """``--db URL``, else ``KIOSK_DB_URL``, else the default SQLite file."""
+    url = cli_url or os.environ.get("KIOSK_DB_URL") or default_url()
+    if url.startswith("postgresql://"):
+        # psycopg 3 is the driver we ship; a bare postgresql:// would ask for psycopg2.
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine with the connection set-up the queue engine depends on."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        engine = create_engine(
+            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs
+        )
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Let us issue BEGIN ourselves (pysqlite's own BEGIN is always DEFERRED).
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+@contextmanager
+def unit_of_work(engine: Engine, *, write: bool = False) -> Iterator[Session]:
+    """A session for one user action: commit on success, roll back on error.
+
+    ``write=True`` takes SQLite's write lock at BEGIN, so the read-then-write steps of
+    numbering a ticket or calling the next one cannot interleave with another process.
+    """
+    bind = engine.execution_options(sqlite_begin="IMMEDIATE") if write else engine
+    session = Session(bind=bind, expire_on_commit=False)
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()

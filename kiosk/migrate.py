@@ -1,0 +1,64 @@
+"""Schema upgrades and first-run seeding, safe when several processes start at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, select, text
+
+from kiosk.db import unit_of_work
+from kiosk.models import Branch
+from kiosk.settings import BranchConfig, apply_config, default_config
+
+_MIGRATIONS = Path(__file__).with_name("migrations")
+_ADVISORY_KEY = 0x4B494F53  # "KIOS": serialises PostgreSQL upgrades across PCs
+
+
+def _config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(_MIGRATIONS))
+    return cfg
+
+
+def head_revision() -> str | None:
+    return ScriptDirectory.from_config(_config()).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: Engine) -> bool:
+    """Bring the schema to the newest revision; returns True when anything ran.
+
+    The whole upgrade runs in one transaction that holds SQLite's write lock or a
+    PostgreSQL advisory lock, so two kiosks starting together do not both migrate."""
+    head = head_revision()
+    if current_revision(engine) == head:
+        return False
+    cfg = _config()
+    with engine.execution_options(sqlite_begin="IMMEDIATE").begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _ADVISORY_KEY})
+        if MigrationContext.configure(conn).get_current_revision() == head:
+            return False
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    return True
+
+
+def ensure_ready(engine: Engine, config: BranchConfig | None = None) -> bool:
+    """Upgrade the schema and seed the default branch on first use.
+
+    Returns True when the branch settings were seeded now."""
+    upgrade(engine)
+    with unit_of_work(engine, write=True) as session:
+        if session.scalar(select(Branch.id).limit(1)) is not None:
+            return False
+        apply_config(session, config or default_config())
+        return True

@@ -1,0 +1,41 @@
+"""All tables. Each subsystem keeps its tables in its own module, imported here so
+that Alembic and ``Base.metadata`` see them all."""
+
+from kiosk.models.base import Base, UTCDateTime
+from kiosk.models.branch import AuditEntry, Branch, CalendarDay, OpeningHours, Setting
+from kiosk.models.queue import (
+    OPEN_STATES,
+    PRIORITIES,
+    PRIORITY_RANK,
+    TICKET_STATES,
+    Counter,
+    CounterEvent,
+    CounterService,
+    DayState,
+    Service,
+    Ticket,
+    TicketEvent,
+    TicketSequence,
+)
+
+__all__ = [
+    "OPEN_STATES",
+    "PRIORITIES",
+    "PRIORITY_RANK",
+    "TICKET_STATES",
+    "AuditEntry",
+    "Base",
+    "Branch",
+    "CalendarDay",
+    "Counter",
+    "CounterEvent",
+    "CounterService",
+    "DayState",
+    "OpeningHours",
+    "Service",
+    "Setting",
+    "Ticket",
+    "TicketEvent",
+    "TicketSequence",
+    "UTCDateTime",
+]
