@@ -1,0 +1,121 @@
+"""The branch as the engine sees it during one action: identity, hours, calendar,
+settings. Loaded once per unit of work with :func:`load_branch`."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kiosk import clock
+from kiosk.errors import UsageError
+from kiosk.models import Branch, CalendarDay, OpeningHours, Setting
+
+SETTING_DEFAULTS: dict[str, Any] = {
+    "recall_limit": 2,
+    "claim_decision_working_days": 3,
+    "feedback_working_days": 2,
+    "rating_scale": 4,
+    "claims_fast_lane": False,
+    "ticket_notice_zh": ["请留意叫号屏幕和语音提示", "过号需重新取号"],
+    "ticket_notice_en": ["Please watch the screen and listen for your number",
+                         "A missed number must take a new ticket"],
+}
+
+# A search for the next working day gives up after this many calendar days: a
+# calendar with no working day in a year is a configuration error, not a loop.
+_MAX_SEARCH_DAYS = 366
+
+
+@dataclass(frozen=True)
+class BranchInfo:
+    id: str
+    name_zh: str
+    name_en: str
+    address: str
+    hotline: str
+    timezone: str
+    hours: dict[int, tuple[time, time]]
+    holidays: frozenset[date]
+    workdays: frozenset[date]
+    settings: dict[str, Any]
+
+    def setting(self, key: str) -> Any:
+        return self.settings.get(key, SETTING_DEFAULTS[key])
+
+    def is_working_day(self, day: date) -> bool:
+        if day in self.holidays:
+            return False
+        return day in self.workdays or day.weekday() in self.hours
+
+    def hours_on(self, day: date) -> tuple[time, time] | None:
+        """Opening hours on ``day``, or None when the branch is closed that day.
+
+        A make-up working day on a weekend keeps Monday's hours (or the first
+        weekday that has hours)."""
+        if not self.is_working_day(day):
+            return None
+        if day.weekday() in self.hours:
+            return self.hours[day.weekday()]
+        return self.hours[min(self.hours)] if self.hours else None
+
+    def add_working_days(self, start: date, count: int) -> date:
+        """The ``count``-th working day after ``start`` (``start`` itself not counted)."""
+        day, found = start, 0
+        for _ in range(_MAX_SEARCH_DAYS * max(count, 1)):
+            day += timedelta(days=1)
+            if self.is_working_day(day):
+                found += 1
+                if found == count:
+                    return day
+        raise UsageError("工作日历中一年内没有工作日", "the calendar has no working day in a year")
+
+    def business_date(self, instant: datetime) -> date:
+        return clock.business_date(instant, self.timezone)
+
+    def local(self, instant: datetime) -> datetime:
+        return clock.local(instant, self.timezone)
+
+    def iso(self, instant: datetime) -> str:
+        return clock.isoformat_local(instant, self.timezone)
+
+
+def current_branch_id(session: Session) -> str:
+    """``KIOSK_BRANCH`` if set, else the branch of this database (there is one per PC
+    set-up; a central database holding several branches must name one)."""
+    wanted = os.environ.get("KIOSK_BRANCH")
+    ids = list(session.scalars(select(Branch.id).order_by(Branch.id)))
+    if wanted:
+        if wanted not in ids:
+            raise UsageError(f"数据库中没有网点 {wanted}", f"no branch {wanted!r} in this database")
+        return wanted
+    if not ids:
+        raise UsageError("数据库尚未初始化，请先运行 kiosk init",
+                         "the database is not initialised: run `kiosk init` first")
+    if len(ids) > 1:
+        raise UsageError("数据库中有多个网点，请设置 KIOSK_BRANCH",
+                         f"several branches in this database ({', '.join(ids)}): set KIOSK_BRANCH")
+    return ids[0]
+
+
+def load_branch(session: Session, branch_id: str | None = None) -> BranchInfo:
+    bid = branch_id or current_branch_id(session)
+    branch = session.get(Branch, bid)
+    if branch is None:
+        raise UsageError(f"数据库中没有网点 {bid}", f"no branch {bid!r} in this database")
+    hours = {h.weekday: (h.opens, h.closes) for h in session.scalars(
+        select(OpeningHours).where(OpeningHours.branch_id == bid))}
+    days = list(session.scalars(select(CalendarDay).where(CalendarDay.branch_id == bid)))
+    settings = {s.key: s.value for s in session.scalars(
+        select(Setting).where(Setting.branch_id == bid))}
+    return BranchInfo(
+        id=bid, name_zh=branch.name_zh, name_en=branch.name_en, address=branch.address,
+        hotline=branch.hotline, timezone=branch.timezone, hours=hours,
+        holidays=frozenset(d.day for d in days if d.kind == "holiday"),
+        workdays=frozenset(d.day for d in days if d.kind == "workday"),
+        settings=settings,
+    )

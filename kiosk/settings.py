@@ -1,0 +1,354 @@
+"""Branch settings: parsed from TOML, validated, stored in the database, exported.
+
+The same document shape is used for the shipped defaults
+(``resources/defaults/branch.toml``), for ``kiosk settings export`` and for
+``kiosk settings import``. Validation happens completely before anything is written,
+so a malformed file never leaves the database half changed.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date, time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import tomli_w
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from kiosk.errors import ConfigError
+from kiosk.models import (
+    Branch,
+    CalendarDay,
+    Counter,
+    CounterService,
+    OpeningHours,
+    Service,
+    Setting,
+)
+from resources import resource
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+SERVICE_CODES = ("enquiry", "new_business", "policy_change", "claims", "payments",
+                 "complaints", "vip")
+_HOURS = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
+
+# Settings every branch has, with their types; a file may leave any out.
+SETTING_TYPES: dict[str, type | tuple[type, ...]] = {
+    "recall_limit": int,
+    "claim_decision_working_days": int,
+    "feedback_working_days": int,
+    "rating_scale": int,
+    "claims_fast_lane": bool,
+    "ticket_notice_zh": list,
+    "ticket_notice_en": list,
+}
+
+
+@dataclass(frozen=True)
+class ServiceConfig:
+    code: str
+    prefix: str
+    name_zh: str
+    name_en: str
+    target_wait_min: int
+    target_handle_min: int
+    daily_cap: int
+    hours: tuple[time, time] | None = None
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class BranchConfig:
+    id: str
+    name_zh: str
+    name_en: str
+    address: str
+    hotline: str
+    timezone: str
+    hours: dict[int, tuple[time, time]]
+    holidays: frozenset[date]
+    workdays: frozenset[date]
+    settings: dict[str, Any]
+    services: tuple[ServiceConfig, ...]
+    counters: dict[int, tuple[str, ...]] = field(default_factory=dict)
+
+
+def _fail(source: str, where: str, problem_zh: str, problem_en: str) -> ConfigError:
+    return ConfigError(f"{source}：{where}：{problem_zh}", f"{source}: {where}: {problem_en}",
+                       code="config")
+
+
+def parse_hours(text: str) -> tuple[time, time]:
+    """``"08:30-17:30"`` → (08:30, 17:30); raises ``ValueError`` on anything else."""
+    match = _HOURS.match(text.strip())
+    if not match:
+        raise ValueError(f"expected HH:MM-HH:MM, got {text!r}")
+    h1, m1, h2, m2 = (int(g) for g in match.groups())
+    opens, closes = time(h1, m1), time(23, 59, 59) if (h2, m2) == (24, 0) else time(h2, m2)
+    if closes <= opens:
+        raise ValueError(f"closing time is not after opening time in {text!r}")
+    return opens, closes
+
+
+def format_hours(span: tuple[time, time]) -> str:
+    closes = "24:00" if span[1] == time(23, 59, 59) else span[1].strftime("%H:%M")
+    return f"{span[0].strftime('%H:%M')}-{closes}"
+
+
+def load_toml(path: Path) -> BranchConfig:
+    """Read and validate a settings file; errors name the file, line or field."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise _fail(str(path), "文件", "无法读取", f"cannot read: {exc.strerror}") from exc
+    return parse_config(text, str(path))
+
+
+def default_config() -> BranchConfig:
+    return parse_config(resource("defaults", "branch.toml").read_text(encoding="utf-8"),
+                        "resources/defaults/branch.toml")
+
+
+def parse_config(text: str, source: str) -> BranchConfig:
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        # The message carries "(at line L, column C)".
+        raise _fail(source, "TOML", f"语法错误 {exc}", f"syntax error {exc}") from exc
+    return _validate(doc, source)
+
+
+def _validate(doc: dict[str, Any], source: str) -> BranchConfig:  # noqa: C901 - one pass
+    def need(table: dict[str, Any], key: str, kind: type, where: str) -> Any:
+        if key not in table:
+            raise _fail(source, where, f"缺少 {key}", f"missing {key}")
+        value = table[key]
+        if kind is int and isinstance(value, bool) or not isinstance(value, kind):
+            raise _fail(source, f"{where}.{key}", f"应为 {kind.__name__}",
+                        f"expected {kind.__name__}, got {value!r}")
+        return value
+
+    branch = doc.get("branch")
+    if not isinstance(branch, dict):
+        raise _fail(source, "[branch]", "缺少分支机构信息", "missing [branch] table")
+    tz = need(branch, "timezone", str, "branch")
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise _fail(source, "branch.timezone", f"未知时区 {tz}", f"unknown time zone {tz!r}") \
+            from exc
+
+    hours: dict[int, tuple[time, time]] = {}
+    for key, value in (doc.get("hours") or {}).items():
+        if key not in WEEKDAYS:
+            raise _fail(source, f"hours.{key}", "未知星期", f"unknown weekday (use {WEEKDAYS})")
+        try:
+            hours[WEEKDAYS.index(key)] = parse_hours(str(value))
+        except ValueError as exc:
+            raise _fail(source, f"hours.{key}", "营业时间格式错误", str(exc)) from exc
+
+    def dates(key: str) -> frozenset[date]:
+        out = set()
+        for item in (doc.get("calendar") or {}).get(key, []):
+            try:
+                out.add(item if isinstance(item, date) else date.fromisoformat(str(item)))
+            except ValueError as exc:
+                raise _fail(source, f"calendar.{key}", f"日期错误 {item}",
+                            f"bad date {item!r}") from exc
+        return frozenset(out)
+
+    holidays, workdays = dates("holidays"), dates("workdays")
+    if holidays & workdays:
+        both = ", ".join(sorted(d.isoformat() for d in holidays & workdays))
+        raise _fail(source, "calendar", f"日期同时为假日和工作日：{both}",
+                    f"dates both holiday and workday: {both}")
+
+    settings: dict[str, Any] = {}
+    for key, value in (doc.get("settings") or {}).items():
+        kind = SETTING_TYPES.get(key)
+        if kind is None:
+            raise _fail(source, f"settings.{key}", "未知设置项", "unknown setting")
+        if isinstance(value, bool) and kind is int or not isinstance(value, kind):
+            raise _fail(source, f"settings.{key}", "类型错误", f"wrong type: {value!r}")
+        settings[key] = value
+    if settings.get("rating_scale", 4) not in (3, 4, 5):
+        raise _fail(source, "settings.rating_scale", "只能为 3、4 或 5", "must be 3, 4 or 5")
+
+    services = []
+    seen_codes: set[str] = set()
+    seen_prefixes: set[str] = set()
+    for i, raw in enumerate(doc.get("services") or []):
+        where = f"services[{i}]"
+        code = need(raw, "code", str, where)
+        prefix = need(raw, "prefix", str, where)
+        if code in seen_codes or prefix in seen_prefixes or not re.fullmatch(r"[A-Z]", prefix):
+            raise _fail(source, where, f"服务代码或字头重复/无效：{code} {prefix}",
+                        f"duplicate or invalid code/prefix: {code} {prefix}")
+        seen_codes.add(code)
+        seen_prefixes.add(prefix)
+        cap = need(raw, "daily_cap", int, where)
+        if not 1 <= cap <= 999:
+            raise _fail(source, f"{where}.daily_cap", "应在 1 到 999 之间", "must be 1..999")
+        span = None
+        if "hours" in raw:
+            try:
+                span = parse_hours(str(raw["hours"]))
+            except ValueError as exc:
+                raise _fail(source, f"{where}.hours", "时间格式错误", str(exc)) from exc
+        waits = [need(raw, k, int, where) for k in ("target_wait_min", "target_handle_min")]
+        if min(waits) <= 0:
+            raise _fail(source, where, "目标时间须为正数", "target minutes must be positive")
+        services.append(ServiceConfig(
+            code=code, prefix=prefix, name_zh=need(raw, "name_zh", str, where),
+            name_en=need(raw, "name_en", str, where), target_wait_min=waits[0],
+            target_handle_min=waits[1], daily_cap=cap, hours=span,
+            enabled=bool(raw.get("enabled", True)),
+        ))
+    if not services:
+        raise _fail(source, "services", "至少需要一项服务", "at least one service is needed")
+
+    counters: dict[int, tuple[str, ...]] = {}
+    for i, raw in enumerate(doc.get("counters") or []):
+        where = f"counters[{i}]"
+        number = need(raw, "number", int, where)
+        codes = tuple(need(raw, "services", list, where))
+        unknown = [c for c in codes if c not in seen_codes]
+        if number in counters or number < 1 or unknown or not codes:
+            raise _fail(source, where, f"窗口号重复或服务未知：{number} {unknown}",
+                        f"duplicate counter number or unknown services: {number} {unknown}")
+        counters[number] = codes
+
+    return BranchConfig(
+        id=need(branch, "id", str, "branch"), name_zh=need(branch, "name_zh", str, "branch"),
+        name_en=need(branch, "name_en", str, "branch"), address=str(branch.get("address", "")),
+        hotline=str(branch.get("hotline", "")), timezone=tz, hours=hours, holidays=holidays,
+        workdays=workdays, settings=settings, services=tuple(services), counters=counters,
+    )
+
+
+def apply_config(session: Session, config: BranchConfig) -> None:
+    """Write ``config`` as the branch's settings (insert or update; never half-done,
+    since the caller's unit of work commits or rolls back as a whole).
+
+    Services missing from the file are disabled, not deleted (tickets name them);
+    counters missing from the file are removed only when they are closed.
+    """
+    bid = config.id
+    branch = session.get(Branch, bid)
+    if branch is None:
+        branch = Branch(id=bid)
+        session.add(branch)
+    branch.name_zh, branch.name_en = config.name_zh, config.name_en
+    branch.address, branch.hotline, branch.timezone = (
+        config.address, config.hotline, config.timezone)
+    session.flush()
+
+    session.execute(delete(OpeningHours).where(OpeningHours.branch_id == bid))
+    for weekday, (opens, closes) in sorted(config.hours.items()):
+        session.add(OpeningHours(branch_id=bid, weekday=weekday, opens=opens, closes=closes))
+    session.execute(delete(CalendarDay).where(CalendarDay.branch_id == bid))
+    for day in sorted(config.holidays):
+        session.add(CalendarDay(branch_id=bid, day=day, kind="holiday"))
+    for day in sorted(config.workdays):
+        session.add(CalendarDay(branch_id=bid, day=day, kind="workday"))
+
+    existing = {s.key: s for s in session.scalars(select(Setting).where(Setting.branch_id == bid))}
+    for key, value in config.settings.items():
+        if key in existing:
+            existing[key].value = value
+        else:
+            session.add(Setting(branch_id=bid, key=key, value=value))
+
+    services = {s.code: s for s in session.scalars(select(Service).where(Service.branch_id == bid))}
+    for sort, sc in enumerate(config.services):
+        row = services.get(sc.code)
+        if row is None:
+            row = Service(branch_id=bid, code=sc.code)
+            session.add(row)
+            services[sc.code] = row
+        row.prefix, row.name_zh, row.name_en = sc.prefix, sc.name_zh, sc.name_en
+        row.target_wait_min, row.target_handle_min = sc.target_wait_min, sc.target_handle_min
+        row.daily_cap, row.enabled, row.sort = sc.daily_cap, sc.enabled, sort
+        row.opens, row.closes = sc.hours if sc.hours else (None, None)
+    listed = {sc.code for sc in config.services}
+    for code, row in services.items():
+        if code not in listed:
+            row.enabled = False
+    session.flush()
+
+    counters = {c.number: c for c in session.scalars(
+        select(Counter).where(Counter.branch_id == bid))}
+    for number, codes in sorted(config.counters.items()):
+        counter = counters.get(number)
+        if counter is None:
+            counter = Counter(branch_id=bid, number=number, status="closed")
+            session.add(counter)
+            session.flush()
+        set_counter_services(session, counter, [services[c] for c in codes])
+    for number, counter in counters.items():
+        if number not in config.counters:
+            if counter.status != "closed":
+                raise ConfigError(f"窗口 {number} 仍在营业，不能删除",
+                                  f"counter {number} is not closed and cannot be removed")
+            session.delete(counter)
+
+
+def set_counter_services(session: Session, counter: Counter, services: list[Service]) -> None:
+    """Replace the ordered list of services ``counter`` serves."""
+    session.execute(delete(CounterService).where(CounterService.counter_id == counter.id))
+    for position, service in enumerate(services):
+        session.add(CounterService(branch_id=counter.branch_id, counter_id=counter.id,
+                                   service_id=service.id, position=position))
+    session.flush()
+
+
+def export_document(session: Session, branch_id: str) -> dict[str, Any]:
+    """The branch's settings as the TOML document that ``import`` reads back."""
+    branch = session.get(Branch, branch_id)
+    assert branch is not None
+    hours = {WEEKDAYS[h.weekday]: format_hours((h.opens, h.closes)) for h in session.scalars(
+        select(OpeningHours).where(OpeningHours.branch_id == branch_id)
+        .order_by(OpeningHours.weekday))}
+    days = list(session.scalars(select(CalendarDay).where(CalendarDay.branch_id == branch_id)
+                                .order_by(CalendarDay.day)))
+    settings = {s.key: s.value for s in session.scalars(
+        select(Setting).where(Setting.branch_id == branch_id).order_by(Setting.key))}
+    services = []
+    by_id = {}
+    for s in session.scalars(select(Service).where(Service.branch_id == branch_id)
+                             .order_by(Service.sort)):
+        by_id[s.id] = s.code
+        item: dict[str, Any] = {
+            "code": s.code, "prefix": s.prefix, "name_zh": s.name_zh, "name_en": s.name_en,
+            "target_wait_min": s.target_wait_min, "target_handle_min": s.target_handle_min,
+            "daily_cap": s.daily_cap, "enabled": s.enabled}
+        if s.opens and s.closes:
+            item["hours"] = format_hours((s.opens, s.closes))
+        services.append(item)
+    counters = []
+    for c in session.scalars(select(Counter).where(Counter.branch_id == branch_id)
+                             .order_by(Counter.number)):
+        links = session.scalars(select(CounterService).where(CounterService.counter_id == c.id)
+                                .order_by(CounterService.position))
+        counters.append({"number": c.number,
+                         "services": [by_id[link.service_id] for link in links]})
+    return {
+        "branch": {"id": branch.id, "name_zh": branch.name_zh, "name_en": branch.name_en,
+                   "address": branch.address, "hotline": branch.hotline,
+                   "timezone": branch.timezone},
+        "hours": hours,
+        "calendar": {"holidays": [d.day for d in days if d.kind == "holiday"],
+                     "workdays": [d.day for d in days if d.kind == "workday"]},
+        "settings": settings,
+        "services": services,
+        "counters": counters,
+    }
+
+
+def dump_toml(document: dict[str, Any]) -> str:
+    return tomli_w.dumps(document)
