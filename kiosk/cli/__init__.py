@@ -1,0 +1,143 @@
+"""The ``kiosk`` command.
+
+Contract (scripts and tests depend on it):
+- exit 0 done; 2 usage error; 3 refused by a business rule; 4 device error;
+  1 anything else (the database unreachable, say);
+- the reason goes to stderr in Chinese and English;
+- with ``--json`` a command prints exactly one JSON object (or, for streaming
+  commands, one object per line) on stdout, errors included.
+
+Each subsystem adds its commands in its own module with a ``register(commands)``
+function, listed in ``COMMAND_MODULES``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
+
+from kiosk.errors import ConfigError, DeviceError, KioskError, RuleRefused, UsageError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_REFUSED, EXIT_DEVICE = 0, 1, 2, 3, 4
+
+COMMAND_MODULES = [
+    "kiosk.cli.core",
+]
+
+Handler = Callable[["Context", argparse.Namespace], Any]
+
+
+@dataclass
+class Context:
+    """What a command handler needs: the database, and how to answer."""
+
+    db_url: str | None
+    json: bool = False
+    _engine: Engine | None = field(default=None, repr=False)
+
+    @property
+    def engine(self) -> Engine:
+        """The branch database, migrated and seeded on first use."""
+        if self._engine is None:
+            from kiosk.db import make_engine, resolve_url
+            from kiosk.migrate import ensure_ready
+
+            self._engine = make_engine(resolve_url(self.db_url))
+            ensure_ready(self._engine)
+        return self._engine
+
+    def emit(self, obj: Any, text: str | None = None) -> None:
+        """Print ``obj`` as one JSON line with ``--json``, else ``text``."""
+        if self.json:
+            print(json.dumps(obj, ensure_ascii=False, default=str), flush=True)
+        elif text is not None:
+            print(text, flush=True)
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+
+
+class Commands:
+    """Registry the command modules add their sub-commands to."""
+
+    def __init__(self, subparsers: Any, common: argparse.ArgumentParser) -> None:
+        self._subparsers = subparsers
+        self.common = common
+
+    def group(self, name: str, help: str) -> Any:
+        parser = self._subparsers.add_parser(name, help=help)
+        sub = parser.add_subparsers(dest=f"{name}_command", required=True, metavar="COMMAND")
+        return sub
+
+    def add(self, subparsers: Any, name: str, handler: Handler,
+            help: str) -> argparse.ArgumentParser:
+        parser: argparse.ArgumentParser = subparsers.add_parser(
+            name, help=help, parents=[self.common])
+        parser.set_defaults(handler=handler)
+        return parser
+
+    @property
+    def top(self) -> Any:
+        return self._subparsers
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kiosk", description="Lobby Kiosk: queue and service kiosk of an insurance branch")
+    parser.add_argument("--db", metavar="URL",
+                        help="database URL (default: KIOSK_DB_URL, else a SQLite file in "
+                             "the user data directory)")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--json", action="store_true", help="print one JSON object")
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = Commands(subparsers, common)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(commands)
+    return parser
+
+
+def _report(ctx: Context, exc: KioskError, status: int) -> int:
+    print(exc.bilingual(), file=sys.stderr)
+    if ctx.json:
+        payload: dict[str, Any] = {"error": exc.code, "message_zh": exc.zh, "message_en": exc.en}
+        if isinstance(exc, DeviceError):
+            payload.update(port=exc.port, hint=exc.hint)
+        ctx.emit(payload)
+    return status
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    ctx = Context(db_url=args.db, json=getattr(args, "json", False))
+    try:
+        result = args.handler(ctx, args)
+        return int(result) if isinstance(result, int) else EXIT_OK
+    except RuleRefused as exc:
+        return _report(ctx, exc, EXIT_REFUSED)
+    except (UsageError, ConfigError) as exc:
+        return _report(ctx, exc, EXIT_USAGE)
+    except DeviceError as exc:
+        return _report(ctx, exc, EXIT_DEVICE)
+    except KioskError as exc:
+        return _report(ctx, exc, EXIT_FAILED)
+    except OperationalError as exc:
+        error = KioskError("数据库无法访问", f"database unreachable: {exc.orig}", code="database")
+        return _report(ctx, error, EXIT_FAILED)
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        ctx.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
