@@ -1,0 +1,95 @@
+"""Shared fixtures: real databases (a SQLite file, a PostgreSQL server started for the
+run), a branch that is open round the clock, and instants to act at."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime
+from datetime import time as clock_time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from kiosk.db import make_engine, unit_of_work  # noqa: E402
+from kiosk.migrate import ensure_ready  # noqa: E402
+from kiosk.settings import BranchConfig, apply_config, default_config  # noqa: E402
+from tests.pg import PostgresServer  # noqa: E402
+
+ROUND_THE_CLOCK = (clock_time(0, 0), clock_time(23, 59, 59))
+# Monday 2026-11-23, 10:00 in Shanghai: a normal working morning.
+MONDAY_10AM = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads the developer's own database or a fixed clock by accident."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("KIOSK_DB_URL", raising=False)
+    monkeypatch.delenv("KIOSK_NOW", raising=False)
+    monkeypatch.delenv("KIOSK_BRANCH", raising=False)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    server = PostgresServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'branch.db'}"
+
+
+@pytest.fixture
+def pg_url(postgres: PostgresServer) -> str:
+    return postgres.create_database()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest) -> str:
+    """Both backends the product supports; tests using it run on each."""
+    if request.param == "sqlite":
+        return str(request.getfixturevalue("sqlite_url"))
+    return str(request.getfixturevalue("pg_url"))
+
+
+def open_all_hours(config: BranchConfig | None = None) -> BranchConfig:
+    """The default branch, open every day round the clock, no calendar exceptions."""
+    config = config or default_config()
+    return replace(config, hours=dict.fromkeys(range(7), ROUND_THE_CLOCK),
+                   holidays=frozenset(), workdays=frozenset())
+
+
+@pytest.fixture
+def engine(sqlite_url: str) -> Iterator[Engine]:
+    """A migrated SQLite file with the default branch settings."""
+    eng = make_engine(sqlite_url)
+    ensure_ready(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def any_engine(db_url: str) -> Iterator[Engine]:
+    """A migrated database of each backend with the default branch settings."""
+    eng = make_engine(db_url)
+    ensure_ready(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def open_engine(any_engine: Engine) -> Engine:
+    """Like ``any_engine``, with the branch open round the clock."""
+    with unit_of_work(any_engine, write=True) as session:
+        apply_config(session, open_all_hours())
+    return any_engine
