@@ -24,13 +24,15 @@ def _config() -> Config:
     return cfg
 
 
-def head_revision() -> str | None:
-    return ScriptDirectory.from_config(_config()).get_current_head()
+def head_revisions() -> frozenset[str]:
+    """The newest revision of every migration branch. Subsystems branch off the
+    foundation independently, so there may be several heads; all are applied."""
+    return frozenset(ScriptDirectory.from_config(_config()).get_heads())
 
 
-def current_revision(engine: Engine) -> str | None:
+def current_revisions(engine: Engine) -> frozenset[str]:
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        return frozenset(MigrationContext.configure(conn).get_current_heads())
 
 
 def upgrade(engine: Engine) -> bool:
@@ -38,17 +40,17 @@ def upgrade(engine: Engine) -> bool:
 
     The whole upgrade runs in one transaction that holds SQLite's write lock or a
     PostgreSQL advisory lock, so two kiosks starting together do not both migrate."""
-    head = head_revision()
-    if current_revision(engine) == head:
+    heads = head_revisions()
+    if current_revisions(engine) == heads:
         return False
     cfg = _config()
     with engine.execution_options(sqlite_begin="IMMEDIATE").begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _ADVISORY_KEY})
-        if MigrationContext.configure(conn).get_current_revision() == head:
+        if frozenset(MigrationContext.configure(conn).get_current_heads()) == heads:
             return False
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+        command.upgrade(cfg, "heads")
     return True
 
 

@@ -72,11 +72,18 @@ class Commands:
     def __init__(self, subparsers: Any, common: argparse.ArgumentParser) -> None:
         self._subparsers = subparsers
         self.common = common
+        self._groups: dict[tuple[str, ...], Any] = {}
 
-    def group(self, name: str, help: str) -> Any:
-        parser = self._subparsers.add_parser(name, help=help)
-        sub = parser.add_subparsers(dest=f"{name}_command", required=True, metavar="COMMAND")
-        return sub
+    def group(self, *path: str, help: str = "") -> Any:
+        """The sub-command group at ``path`` (``"devices", "set"``), made on first use,
+        so several modules can add commands to one group."""
+        if path in self._groups:
+            return self._groups[path]
+        parent = self.group(*path[:-1]) if len(path) > 1 else self._subparsers
+        parser = parent.add_parser(path[-1], help=help)
+        dest = "_".join(path) + "_command"
+        self._groups[path] = parser.add_subparsers(dest=dest, required=True, metavar="COMMAND")
+        return self._groups[path]
 
     def add(self, subparsers: Any, name: str, handler: Handler,
             help: str) -> argparse.ArgumentParser:

@@ -20,13 +20,13 @@ def register(commands: Commands) -> None:
     p = commands.add(top, "init", cmd_init, "create or upgrade the database; seed settings")
     p.add_argument("--settings", type=Path, help="settings TOML to seed instead of defaults")
 
-    settings = commands.group("settings", "export or import the branch settings (TOML)")
+    settings = commands.group("settings", help="export or import the branch settings (TOML)")
     p = commands.add(settings, "export", cmd_settings_export, "write the settings as TOML")
     p.add_argument("file", help="output file, or - for stdout")
     p = commands.add(settings, "import", cmd_settings_import, "load settings from TOML")
     p.add_argument("file", type=Path)
 
-    ticket = commands.group("ticket", "take, show and cancel queue tickets")
+    ticket = commands.group("ticket", help="take, show and cancel queue tickets")
     p = commands.add(ticket, "take", cmd_ticket_take, "take a ticket for a service")
     p.add_argument("service")
     p.add_argument("--priority", default="normal", choices=["normal", "care", "vip"])
@@ -36,7 +36,7 @@ def register(commands: Commands) -> None:
     p.add_argument("number")
     p.add_argument("--reason", default="")
 
-    counter = commands.group("counter", "run a counter")
+    counter = commands.group("counter", help="run a counter")
     for name, help_text in [("open", "open the counter"), ("close", "close the counter"),
                             ("pause", "pause the counter (暂停办公)"),
                             ("resume", "resume a paused counter"),
@@ -64,7 +64,7 @@ def register(commands: Commands) -> None:
 
     commands.add(top, "queue", cmd_queue, "waiting tickets and counters now")
 
-    day = commands.group("day", "the business day")
+    day = commands.group("day", help="the business day")
     commands.add(day, "close", cmd_day_close, "expire today's waiting tickets, close counters")
 
     p = commands.add(top, "seed-demo", cmd_seed_demo, "fill the database with demo history")
@@ -77,14 +77,14 @@ def register(commands: Commands) -> None:
 
 def cmd_init(ctx: Context, args: argparse.Namespace) -> None:
     from kiosk.db import make_engine, resolve_url
-    from kiosk.migrate import current_revision, ensure_ready
+    from kiosk.migrate import current_revisions, ensure_ready
     from kiosk.settings import load_toml
 
     config = load_toml(args.settings) if args.settings else None
     engine = make_engine(resolve_url(ctx.db_url))
     try:
         seeded = ensure_ready(engine, config)
-        revision = current_revision(engine)
+        revision = ",".join(sorted(current_revisions(engine)))
     finally:
         engine.dispose()
     ctx.emit({"schema": revision, "seeded": seeded},
