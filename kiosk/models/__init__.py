@@ -3,6 +3,7 @@ that Alembic and ``Base.metadata`` see them all."""
 
 from kiosk.models.base import Base, UTCDateTime
 from kiosk.models.branch import AuditEntry, Branch, CalendarDay, OpeningHours, Setting
+from kiosk.models.claims import ClaimCatalogueVersion, ClaimCheck, ClaimHandover
 from kiosk.models.queue import (
     OPEN_STATES,
     PRIORITIES,
@@ -27,6 +28,9 @@ __all__ = [
     "Base",
     "Branch",
     "CalendarDay",
+    "ClaimCatalogueVersion",
+    "ClaimCheck",
+    "ClaimHandover",
     "Counter",
     "CounterEvent",
     "CounterService",
