@@ -58,6 +58,11 @@ class Tokenizer:
     _text: bytearray = field(default_factory=bytearray)
     _qr_store: str = ""
 
+    @property
+    def pending(self) -> int:
+        """Bytes held back because they end inside a command."""
+        return len(self._pending)
+
     def feed(self, data: bytes) -> list[Token]:
         """Decode ``data`` (appended to any incomplete rest) into complete tokens."""
         self._pending += data

@@ -1,0 +1,226 @@
+"""A receipt printer on the far end of a pseudo-terminal, for the demo and the tests.
+
+The app opens :attr:`FakePrinter.path` exactly as it would open ``/dev/ttyUSB0``. A
+reader thread decodes every byte with the ESC/POS tokenizer, answers ``DLE EOT``
+according to :attr:`state`, and keeps what it printed as readable lines and as jobs
+(from ``ESC @`` to the cut). Raster strips are saved as PNG when ``save_dir`` is set.
+
+States: ``ok``; ``paper_out``, ``cover_open``, ``offline`` (answers status, prints
+nothing: what it receives is counted in :attr:`discarded`); ``silent`` (answers
+nothing, as a printer switched off behind a powered USB adapter).
+
+:meth:`unplug` closes the master side (the app sees exactly what a pulled cable
+gives); :meth:`replug` opens a new pty and, like a udev rule, points the stable
+:attr:`link` symlink at it.
+
+In-process use::
+
+    printer = FakePrinter(state="ok", link=tmp / "printer")
+    printer.start()           # printer.path / printer.link: the port to open
+    ...                       # print to it
+    printer.wait_for(lambda p: len(p.jobs) == 1)
+    printer.set_state("paper_out")
+    printer.stop()
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import select
+import threading
+import time
+import tty
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from printers.escpos import status_reply_bytes
+from printers.escpos_decode import Token, Tokenizer, readable, strip_image
+
+STATES = ("ok", "paper_out", "cover_open", "offline", "silent")
+
+
+@dataclass
+class PrintedJob:
+    """What came out between an ``ESC @`` and a cut."""
+
+    tokens: list[Token] = field(default_factory=list)
+    cut: bool = False
+
+    @property
+    def lines(self) -> list[str]:
+        return readable(self.tokens)
+
+    @property
+    def texts(self) -> list[str]:
+        return [t.value for t in self.tokens if t.kind == "text"]
+
+    @property
+    def qr(self) -> list[str]:
+        return [t.value for t in self.tokens if t.kind == "qr"]
+
+
+class FakePrinter:
+    """A decoded, state-switchable printer behind a pty (see the module docstring)."""
+
+    def __init__(self, state: str = "ok", *, link: Path | None = None,
+                 save_dir: Path | None = None,
+                 on_line: Callable[[str], None] | None = None) -> None:
+        self._check(state)
+        self.state = state
+        self.link = link
+        self.save_dir = save_dir
+        self.on_line = on_line
+        self.jobs: list[PrintedJob] = []  # completed (cut) jobs
+        self.current = PrintedJob()
+        self.lines: list[str] = []
+        self.status_queries = 0
+        self.discarded = 0
+        self.received = 0
+        self.unplug_after: int | None = None  # close the master after this many bytes
+        self._strips = 0
+        self._master = self._slave = -1
+        self._thread: threading.Thread | None = None
+        self._stop_r, self._stop_w = -1, -1
+        self._tokenizer = Tokenizer()
+        self._cond = threading.Condition()
+        self.path = ""
+
+    @staticmethod
+    def _check(state: str) -> None:
+        if state not in STATES:
+            raise ValueError(f"unknown printer state {state!r} (one of {', '.join(STATES)})")
+
+    # ----- life cycle ----------------------------------------------------------------
+
+    def start(self) -> FakePrinter:
+        """Open the pty and start the reader thread; returns self."""
+        self._master, self._slave = os.openpty()
+        tty.setraw(self._master)
+        tty.setraw(self._slave)
+        self.path = os.ttyname(self._slave)
+        if self.link is not None:
+            tmp = self.link.with_name(self.link.name + ".new")
+            tmp.unlink(missing_ok=True)
+            tmp.symlink_to(self.path)
+            tmp.replace(self.link)
+        self._stop_r, self._stop_w = os.pipe()
+        self._tokenizer = Tokenizer()
+        self._thread = threading.Thread(target=self._run, name="fake-printer", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop the reader thread and close every descriptor (idempotent)."""
+        if self._thread is not None:
+            os.write(self._stop_w, b"x")
+            self._thread.join(timeout=5)
+            self._thread = None
+        for fd in (self._master, self._slave, self._stop_r, self._stop_w):
+            if fd >= 0:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+        self._master = self._slave = self._stop_r = self._stop_w = -1
+
+    def unplug(self) -> None:
+        """Pull the cable: the master closes, the app's next I/O fails."""
+        self.stop()
+
+    def replug(self) -> None:
+        """A new pty (a new device name), the ``link`` symlink moved to it; the printer
+        lost whatever it was printing."""
+        self.stop()
+        self.current = PrintedJob()
+        self.start()
+
+    def __enter__(self) -> FakePrinter:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def set_state(self, state: str) -> None:
+        """Switch state while running (paper loaded, cover closed...)."""
+        self._check(state)
+        with self._cond:
+            self.state = state
+            self._cond.notify_all()
+
+    def wait_for(self, condition: Callable[[FakePrinter], bool], timeout: float = 10) -> bool:
+        """Block until ``condition(self)`` holds (checked on every change) or timeout."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while not condition(self):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._cond.wait(left)
+        return True
+
+    # ----- the reader --------------------------------------------------------------
+
+    def _run(self) -> None:
+        master = self._master
+        while True:
+            ready, _, _ = select.select([master, self._stop_r], [], [], 1.0)
+            if self._stop_r in ready:
+                return
+            if master not in ready:
+                continue
+            try:
+                data = os.read(master, 65536)
+            except OSError:  # the app side closed; keep listening until stopped
+                time.sleep(0.01)
+                continue
+            if not data:
+                continue
+            if self.unplug_after is not None and self.received + len(data) >= self.unplug_after:
+                data = data[:max(0, self.unplug_after - self.received)]
+                self._handle(data)
+                self.unplug_after = None
+                os.close(master)
+                self._master = -1
+                with self._cond:
+                    self._cond.notify_all()
+                return
+            self._handle(data)
+
+    def _handle(self, data: bytes) -> None:
+        with self._cond:
+            self.received += len(data)
+            for token in self._tokenizer.feed(data):
+                self._token(token)
+            self._cond.notify_all()
+
+    def _token(self, token: Token) -> None:
+        if token.kind == "status_query":
+            self.status_queries += 1
+            if self.state != "silent":
+                replies = status_reply_bytes(
+                    online=self.state == "ok", cover_open=self.state == "cover_open",
+                    paper="out" if self.state == "paper_out" else "ok")
+                os.write(self._master, bytes([replies[token.value]]))
+            return
+        if self.state != "ok":
+            self.discarded += 1
+            return
+        if token.kind == "init":
+            self.current = PrintedJob()
+        self.current.tokens.append(token)
+        for line in readable([token]):
+            if token.kind == "raster" and self.save_dir is not None:
+                self._strips += 1
+                target = self.save_dir / f"strip-{self._strips:04d}.png"
+                strip_image(token.value).save(target)
+                line += f" -> {target}"
+            self.lines.append(line)
+            if self.on_line is not None:
+                self.on_line(line)
+        if token.kind == "cut":
+            self.current.cut = True
+            self.jobs.append(self.current)
+            self.current = PrintedJob()
+
+
+__all__ = ["STATES", "FakePrinter", "PrintedJob"]
