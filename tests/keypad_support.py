@@ -1,0 +1,63 @@
+"""Helpers shared by the keypad tests: a listener that records what the bus master
+reports, a condition poll with a deadline, and a guard against leaked threads."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import pytest
+
+from printers.fake_keypad import FakeKeypadBus
+from printers.kp1 import KeyEvent
+
+
+@dataclass
+class Recorder:
+    """A :class:`printers.keypad_bus.BusListener` that keeps everything it hears."""
+
+    keys: list[tuple[int, KeyEvent]] = field(default_factory=list)
+    devices: list[tuple[int, str]] = field(default_factory=list)
+    refuse_next: int = 0
+
+    def key_pressed(self, address: int, event: KeyEvent) -> None:
+        if self.refuse_next:
+            self.refuse_next -= 1
+            raise RuntimeError("database unavailable")
+        self.keys.append((address, event))
+
+    def device_event(self, address: int, kind: str, detail: str = "") -> None:
+        self.devices.append((address, kind))
+
+    def kinds(self, address: int) -> list[str]:
+        return [kind for a, kind in self.devices if a == address]
+
+
+def wait_until(condition: Callable[[], object], timeout: float = 5.0,
+               interval: float = 0.01) -> None:
+    """Poll ``condition`` until true; fail the test at the deadline."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"condition not met within {timeout} s")
+        time.sleep(interval)
+
+
+@pytest.fixture
+def no_thread_left() -> Iterator[None]:
+    """Fail a test that leaves a thread running."""
+    before = set(threading.enumerate())
+    yield
+    left = [t for t in threading.enumerate() if t not in before and t.is_alive()]
+    assert not left, f"threads left running: {[t.name for t in left]}"
+
+
+@pytest.fixture
+def keypads(no_thread_left: None) -> Iterator[FakeKeypadBus]:
+    """Keypads 1, 2 and 3 on a pty (keypad 1's power-on restart flag still set)."""
+    bus = FakeKeypadBus([1, 2, 3])
+    bus.start()
+    yield bus
+    bus.stop()

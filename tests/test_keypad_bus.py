@@ -1,0 +1,219 @@
+"""The bus master against simulated keypads on a real pty: retries, offline, restart,
+duplicates, NAKs, bad CRCs, garbage and an unplugged line."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from printers import kp1
+from printers.fake_keypad import FakeKeypadBus
+from printers.keypad_bus import BusMaster, Kp1Link, LineFailure, NoReply, SerialLine
+from tests.keypad_support import Recorder, keypads, no_thread_left, wait_until
+
+__all__ = ["keypads", "no_thread_left"]  # fixtures used by name below
+
+
+@pytest.fixture
+def link(keypads: FakeKeypadBus) -> Iterator[Kp1Link]:
+    line = SerialLine(keypads.path)
+    line.open()
+    yield Kp1Link(line)
+    line.close()
+
+
+@pytest.fixture
+def master(keypads: FakeKeypadBus) -> Iterator[tuple[BusMaster, Recorder]]:
+    """A master over keypads 1-3 that the test cycles by hand (no thread)."""
+    recorder = Recorder()
+    bus_master = BusMaster(SerialLine(keypads.path), [1, 2, 3], recorder)
+    yield bus_master, recorder
+    bus_master.line.close()
+
+
+def polls_to(keypads: FakeKeypadBus, address: int) -> list[kp1.Frame]:
+    return [f for f in keypads.received
+            if f.address == address and f.command == kp1.Command.POLL]
+
+
+def test_poll_and_info_over_a_pty(link: Kp1Link) -> None:
+    reply = link.poll(2)
+    assert reply.restarted  # just powered on
+    assert not link.poll(2).restarted  # the flag is cleared once reported
+    assert link.get_info(3) == kp1.KeypadInfo("KP1-4K", 0x0102, "SN000003", 4)
+
+
+def test_a_lost_request_is_retried_with_the_same_seq(keypads: FakeKeypadBus,
+                                                     link: Kp1Link) -> None:
+    keypads.deafen(1, frames=2)
+    link.poll(1)
+    seqs = [f.seq for f in polls_to(keypads, 1)]
+    assert len(seqs) == 3
+    assert len(set(seqs)) == 1
+    assert link.stats.retries == 2
+
+
+def test_three_unanswered_tries_are_no_reply_and_the_next_request_has_a_new_seq(
+        keypads: FakeKeypadBus, link: Kp1Link) -> None:
+    keypads.deafen(1, frames=3)
+    with pytest.raises(NoReply) as caught:
+        link.poll(1)
+    assert caught.value.port == keypads.path
+    link.poll(1)
+    seqs = [f.seq for f in polls_to(keypads, 1)]
+    assert len(seqs) == 4
+    assert len(set(seqs[:3])) == 1
+    assert seqs[3] != seqs[0]
+
+
+def test_a_retried_request_is_answered_again_but_not_acted_on_twice(
+        keypads: FakeKeypadBus, link: Kp1Link) -> None:
+    keypads.press(2, 0x01)
+    keypads.press(2, 0x02)
+    event = link.get_event(2)
+    assert event is not None
+    # The ACK reply is lost twice: the keypad hears the same SEQ three times and
+    # removes one event only.
+    keypads.corrupt(2, replies=2)
+    link.ack_event(2, event.event_id)
+    assert keypads.state(2)["pending"] == 1
+
+
+def test_a_missing_keypad_goes_offline_after_three_cycles_and_comes_back(
+        keypads: FakeKeypadBus, master: tuple[BusMaster, Recorder]) -> None:
+    bus_master, recorder = master
+    bus_master.cycle()
+    assert recorder.kinds(2) == ["online", "restarted"]
+    keypads.deafen(2, frames=9)  # three cycles of three tries each
+    bus_master.cycle()
+    bus_master.cycle()
+    assert "offline" not in recorder.kinds(2)
+    bus_master.cycle()
+    assert recorder.kinds(2)[-1] == "offline"
+    assert bus_master.online(2) is False
+    assert bus_master.online(1) is True
+    bus_master.cycle()
+    assert recorder.kinds(2)[-1] == "back_online"
+    assert bus_master.online(2) is True
+
+
+def test_events_are_fetched_recorded_and_acknowledged(
+        keypads: FakeKeypadBus, master: tuple[BusMaster, Recorder]) -> None:
+    bus_master, recorder = master
+    keypads.press(3, 0x10)
+    keypads.press(3, 0x02)
+    bus_master.cycle()
+    assert [(a, e.key, e.session) for a, e in recorder.keys] == [(3, 0x10, 0), (3, 0x02, 0)]
+    assert keypads.state(3)["pending"] == 0
+
+
+def test_an_event_whose_ack_is_lost_is_recorded_once(
+        keypads: FakeKeypadBus, master: tuple[BusMaster, Recorder]) -> None:
+    bus_master, recorder = master
+    bus_master.cycle()
+    keypads.press(1, 0x01)
+    keypads.deafen(1, frames=3, command=kp1.Command.ACK_EVENT)
+    bus_master.cycle()
+    assert keypads.state(1)["pending"] == 1  # the keypad never heard the ACK
+    bus_master.cycle()
+    assert len(recorder.keys) == 1
+    assert "duplicate" in recorder.kinds(1)
+    assert keypads.state(1)["pending"] == 0
+
+
+def test_a_restart_resets_duplicate_tracking(
+        keypads: FakeKeypadBus, master: tuple[BusMaster, Recorder]) -> None:
+    bus_master, recorder = master
+    keypads.press(1, 0x01)
+    bus_master.cycle()
+    keypads.restart(1)
+    keypads.press(1, 0x03)  # event id 1 again, but a new press
+    bus_master.cycle()
+    assert [(e.event_id, e.key) for _, e in recorder.keys] == [(1, 0x01), (1, 0x03)]
+    assert recorder.kinds(1).count("restarted") == 2
+
+
+def test_ids_seen_before_a_host_restart_are_still_duplicates(keypads: FakeKeypadBus,
+                                                             link: Kp1Link) -> None:
+    link.poll(2)  # the host before us saw the power-on restart flag
+    keypads.press(2, 0x02)  # event 1, handled by a host that died before its ACK
+    link.line.close()
+    recorder = Recorder()
+    bus_master = BusMaster(SerialLine(keypads.path), [2], recorder, seen={2: [1]})
+    bus_master.cycle()
+    bus_master.line.close()
+    assert recorder.keys == []
+    assert "duplicate" in recorder.kinds(2)
+
+
+def test_bad_crc_replies_and_nak_busy_lose_nothing(
+        keypads: FakeKeypadBus, master: tuple[BusMaster, Recorder]) -> None:
+    bus_master, recorder = master
+    bus_master.cycle()
+    keypads.press(2, 0x04)
+    keypads.corrupt(2, replies=3)  # a whole cycle of bad replies: missed, not broken
+    bus_master.cycle()
+    assert recorder.keys == []
+    keypads.busy(2, replies=1)
+    bus_master.cycle()
+    assert recorder.keys == []
+    assert "nak" in recorder.kinds(2)
+    bus_master.cycle()
+    assert [(a, e.key) for a, e in recorder.keys] == [(2, 0x04)]
+
+
+def test_garbage_on_the_line_never_produces_an_event(
+        keypads: FakeKeypadBus, master: tuple[BusMaster, Recorder]) -> None:
+    bus_master, recorder = master
+    for noise in ["A5", "A5 02 84", "FF FF A5 01 84 00 09 01 00", "00" * 40,
+                  "A5 02 84 01 09 01 00 00 00 00 01 00 00 12 34"]:
+        keypads.garbage(kp1.parse_hex(noise))
+        bus_master.cycle()
+    assert recorder.keys == []
+    assert all(bus_master.online(a) for a in (1, 2, 3))
+
+
+def test_an_event_the_listener_cannot_keep_is_offered_again(
+        keypads: FakeKeypadBus, master: tuple[BusMaster, Recorder]) -> None:
+    bus_master, recorder = master
+    keypads.press(3, 0x13)
+    recorder.refuse_next = 1
+    bus_master.cycle()
+    assert recorder.keys == []
+    assert keypads.state(3)["pending"] == 1
+    bus_master.cycle()
+    assert [(a, e.key) for a, e in recorder.keys] == [(3, 0x13)]
+
+
+def test_commands_queued_from_another_thread_are_sent_at_the_keypads_turn(
+        keypads: FakeKeypadBus, master: tuple[BusMaster, Recorder]) -> None:
+    bus_master, _ = master
+    done = bus_master.request_rating(2, session=4242, timeout_s=20)
+    bus_master.cycle()
+    assert done.result(0).command == kp1.Command.REQUEST_RATING | kp1.REPLY
+    assert keypads.state(2)["session"] == 4242
+    assert keypads.state(2)["state"] == kp1.KeypadState.WAITING
+
+
+def test_an_unplugged_port_is_reported_and_the_thread_stops(keypads: FakeKeypadBus) -> None:
+    recorder = Recorder()
+    bus_master = BusMaster(SerialLine(keypads.path), [1], recorder, cycle_s=0.01)
+    bus_master.start()
+    try:
+        wait_until(lambda: bus_master.online(1))
+        keypads.unplug()
+        wait_until(lambda: "port_lost" in recorder.kinds(0))
+        assert bus_master.online(1) is False
+    finally:
+        bus_master.stop()
+
+
+def test_a_port_that_does_not_exist_is_a_device_error_naming_it(tmp_path: os.PathLike[str]
+                                                                ) -> None:
+    missing = f"{tmp_path}/ttyKP9"
+    with pytest.raises(LineFailure) as caught:
+        SerialLine(missing).open()
+    assert caught.value.port == missing
+    assert "dialout" in caught.value.hint
