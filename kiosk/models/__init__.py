@@ -4,6 +4,7 @@ that Alembic and ``Base.metadata`` see them all."""
 from kiosk.models.base import Base, UTCDateTime
 from kiosk.models.branch import AuditEntry, Branch, CalendarDay, OpeningHours, Setting
 from kiosk.models.claims import ClaimCatalogueVersion, ClaimCheck, ClaimHandover
+from kiosk.models.printing import JOB_STATES, Printer, PrintJob
 from kiosk.models.queue import (
     OPEN_STATES,
     PRIORITIES,
@@ -20,6 +21,9 @@ from kiosk.models.queue import (
 )
 
 __all__ = [
+    "JOB_STATES",
+    "PrintJob",
+    "Printer",
     "OPEN_STATES",
     "PRIORITIES",
     "PRIORITY_RANK",
