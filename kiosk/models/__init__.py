@@ -4,6 +4,7 @@ that Alembic and ``Base.metadata`` see them all."""
 from kiosk.models.base import Base, UTCDateTime
 from kiosk.models.branch import AuditEntry, Branch, CalendarDay, OpeningHours, Setting
 from kiosk.models.claims import ClaimCatalogueVersion, ClaimCheck, ClaimHandover
+from kiosk.models.keypads import Keypad, KeypadEvent, KeypadPort, Rating, RatingRequest
 from kiosk.models.printing import JOB_STATES, Printer, PrintJob
 from kiosk.models.queue import (
     OPEN_STATES,
@@ -21,6 +22,11 @@ from kiosk.models.queue import (
 )
 
 __all__ = [
+    "Keypad",
+    "KeypadEvent",
+    "KeypadPort",
+    "Rating",
+    "RatingRequest",
     "JOB_STATES",
     "PrintJob",
     "Printer",
