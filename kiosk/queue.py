@@ -568,7 +568,7 @@ class Lobby:
         waiting = dict(self.session.execute(
             select(Ticket.service_code, func.count()).where(
                 Ticket.branch_id == self.branch.id, Ticket.business_date == self.today,
-                Ticket.status == "waiting").group_by(Ticket.service_code)).tuples().all())
+                Ticket.status == "waiting").group_by(Ticket.service_code)).all())
         services = []
         for s in self.services():
             count = int(waiting.get(s.code, 0))
