@@ -1,0 +1,108 @@
+"""The ``kiosk`` command as scripts use it: exit codes, JSON on stdout, reasons on stderr."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+MONDAY = "2026-11-23T10:00:00+08:00"
+SUNDAY = "2026-11-22T10:00:00+08:00"
+
+
+def kiosk(*args: str, now: str = MONDAY, env: dict[str, str] | None = None,
+          ) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, "KIOSK_NOW": now, **(env or {})}
+    return subprocess.run([sys.executable, "-m", "kiosk", *args], capture_output=True,
+                          text=True, env=full_env, timeout=60, check=False)
+
+
+def one_json(result: subprocess.CompletedProcess[str]) -> dict:  # type: ignore[type-arg]
+    lines = [line for line in result.stdout.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stdout
+    return json.loads(lines[0])  # type: ignore[no-any-return]
+
+
+def test_take_show_and_call_through_the_cli(sqlite_url: str) -> None:
+    assert kiosk("--db", sqlite_url, "init").returncode == 0
+    taken = one_json(kiosk("--db", sqlite_url, "ticket", "take", "claims", "--json"))
+    assert taken["number"] == "D001"
+    assert taken["issued_at"] == "2026-11-23T10:00:00+08:00"
+    assert taken["status"] == "waiting"
+    assert taken["priority"] == "normal"
+    assert taken["ahead"] == 0
+    assert taken["wait_min"] == [0, 5]
+    shown = one_json(kiosk("--db", sqlite_url, "ticket", "show", "d001", "--json"))
+    assert shown["number"] == "D001"
+    assert kiosk("--db", sqlite_url, "counter", "open", "4", "--staff", "S1").returncode == 0
+    called = one_json(kiosk("--db", sqlite_url, "counter", "call", "4", "--json"))
+    assert called["counter"] == 4
+    assert called["ticket"]["number"] == "D001"
+    assert called["ticket"]["status"] == "called"
+    empty = one_json(kiosk("--db", sqlite_url, "counter", "call", "4", "--json"))
+    assert empty["ticket"] is None
+    queue = one_json(kiosk("--db", sqlite_url, "queue", "--json"))
+    claims = next(s for s in queue["services"] if s["code"] == "claims")
+    assert claims["waiting"] == 0
+    assert queue["counters"][3]["ticket"] is None
+
+
+def test_business_refusal_exits_3_with_reason_on_stderr(sqlite_url: str) -> None:
+    result = kiosk("--db", sqlite_url, "ticket", "take", "claims", "--json", now=SUNDAY)
+    assert result.returncode == 3
+    assert "今日休息" in result.stderr
+    assert "closed today" in result.stderr
+    assert one_json(result)["error"] == "closed"
+
+
+def test_usage_errors_exit_2(sqlite_url: str) -> None:
+    unknown = kiosk("--db", sqlite_url, "ticket", "take", "mortgage")
+    assert unknown.returncode == 2
+    assert "claims" in unknown.stderr
+    assert kiosk("--db", sqlite_url, "ticket", "take").returncode == 2
+    assert kiosk("--db", sqlite_url, "counter", "call", "four").returncode == 2
+
+
+def test_db_option_wins_over_environment_and_default_is_user_data_dir(
+        tmp_path: Path, sqlite_url: str) -> None:
+    env_db = tmp_path / "env.db"
+    env = {"KIOSK_DB_URL": f"sqlite:///{env_db}", "XDG_DATA_HOME": str(tmp_path / "data")}
+    kiosk("--db", sqlite_url, "ticket", "take", "claims", env=env)
+    assert Path(sqlite_url.removeprefix("sqlite:///")).exists()
+    assert not env_db.exists()
+    kiosk("ticket", "take", "claims", env=env)
+    assert env_db.exists()
+    del env["KIOSK_DB_URL"]
+    kiosk("ticket", "take", "claims", env=env)
+    assert (tmp_path / "data" / "lobby-kiosk" / "kiosk.db").exists()
+
+
+def test_unreachable_database_is_reported_without_traceback(tmp_path: Path) -> None:
+    result = kiosk("--db", "postgresql://nobody@127.0.0.1:1/none", "queue")
+    assert result.returncode == 1
+    assert "database unreachable" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_settings_export_import_through_the_cli(sqlite_url: str, tmp_path: Path) -> None:
+    out = tmp_path / "branch.toml"
+    assert kiosk("--db", sqlite_url, "settings", "export", str(out)).returncode == 0
+    text = out.read_text(encoding="utf-8").replace('hotline = "95500"', 'hotline = "95519"')
+    out.write_text(text, encoding="utf-8")
+    assert kiosk("--db", sqlite_url, "settings", "import", str(out)).returncode == 0
+    assert 'hotline = "95519"' in kiosk("--db", sqlite_url, "settings", "export", "-").stdout
+    out.write_text(text.replace("[branch]", "[branch"), encoding="utf-8")
+    bad = kiosk("--db", sqlite_url, "settings", "import", str(out))
+    assert bad.returncode == 2
+    assert "line" in bad.stderr
+
+
+@pytest.mark.postgres
+def test_cli_against_postgresql(pg_url: str) -> None:
+    assert kiosk("--db", pg_url, "init").returncode == 0
+    assert one_json(kiosk("--db", pg_url, "ticket", "take", "enquiry", "--json"))["number"] \
+        == "A001"
