@@ -1,0 +1,125 @@
+"""Race safety with real processes on a real SQLite file and a real PostgreSQL server."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+from collections import Counter as Tally
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select
+
+from kiosk.db import unit_of_work
+from kiosk.models import Ticket, TicketEvent
+from kiosk.queue import Lobby
+from kiosk.settings import apply_config
+from tests.conftest import MONDAY_10AM, open_all_hours
+
+NOW = MONDAY_10AM.isoformat()
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def big_enquiry_branch(engine: Engine) -> None:
+    """Open round the clock; enquiry may issue up to 999 a day."""
+    config = open_all_hours()
+    services = tuple(replace(s, daily_cap=999) if s.code == "enquiry" else s
+                     for s in config.services)
+    with unit_of_work(engine, write=True) as session:
+        apply_config(session, replace(config, services=services))
+
+
+def spawn(*args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "tests.workers", *args], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def url_of(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=False)
+
+
+def run_together(workers: list[subprocess.Popen[str]], go: Path) -> list[str]:
+    go.touch()
+    lines: list[str] = []
+    for proc in workers:
+        out, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err
+        lines += out.split()
+    return lines
+
+
+@pytest.mark.slow
+def test_eight_processes_taking_100_each_get_800_distinct_numbers_without_gaps(
+        any_engine: Engine, tmp_path: Path) -> None:
+    big_enquiry_branch(any_engine)
+    go = tmp_path / "go"
+    workers = [spawn("take", url_of(any_engine), "enquiry", "100", NOW, str(go))
+               for _ in range(8)]
+    numbers = run_together(workers, go)
+    assert len(numbers) == 800
+    assert sorted(numbers) == [f"A{i:03d}" for i in range(1, 801)]
+    with unit_of_work(any_engine) as session:
+        stored = session.scalars(select(Ticket.number).where(
+            Ticket.service_code == "enquiry")).all()
+    assert sorted(stored) == sorted(numbers)
+
+
+@pytest.mark.slow
+def test_four_counters_calling_at_once_call_each_ticket_exactly_once(
+        any_engine: Engine, tmp_path: Path) -> None:
+    big_enquiry_branch(any_engine)
+    with unit_of_work(any_engine, write=True) as session:
+        lobby = Lobby(session, now=MONDAY_10AM)
+        for _ in range(400):
+            lobby.take("enquiry")
+        for counter in (1, 2, 3, 4):
+            lobby.set_services(counter, ["enquiry"])
+            lobby.open_counter(counter, f"S{counter}")
+    go = tmp_path / "go"
+    workers = [spawn("call", url_of(any_engine), str(counter), NOW, str(go))
+               for counter in (1, 2, 3, 4)]
+    called = run_together(workers, go)
+    assert len(called) == 400
+    assert len(set(called)) == 400
+    with unit_of_work(any_engine) as session:
+        calls = Tally(session.scalars(select(TicketEvent.ticket_id).where(
+            TicketEvent.kind == "call")).all())
+        waiting = session.scalar(select(func.count()).select_from(Ticket).where(
+            Ticket.status == "waiting"))
+    assert len(calls) == 400
+    assert set(calls.values()) == {1}
+    assert waiting == 0
+
+
+@pytest.mark.slow
+def test_kill_9_while_taking_loses_no_printed_number(engine: Engine) -> None:
+    big_enquiry_branch(engine)
+    db_file = engine.url.database
+    assert db_file is not None
+    proc = spawn("take-forever", url_of(engine), "enquiry", NOW)
+    assert proc.stdout is not None
+    printed = [proc.stdout.readline().strip() for _ in range(150)]
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    rest = proc.stdout.read().split()
+    proc.stdout.close()
+    assert proc.stderr is not None
+    proc.stderr.close()
+    printed += rest
+    engine.dispose()
+    conn = sqlite3.connect(db_file)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        stored = {row[0] for row in conn.execute(
+            "SELECT number FROM ticket WHERE service_code = 'enquiry'")}
+        last_seq = conn.execute("SELECT last_seq FROM ticket_sequence WHERE "
+                                "service_code = 'enquiry'").fetchone()[0]
+    finally:
+        conn.close()
+    assert set(printed) <= stored
+    # Nothing half-written: the sequence and the tickets agree, with no gap.
+    assert stored == {f"A{i:03d}" for i in range(1, last_seq + 1)}
