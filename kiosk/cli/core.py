@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kiosk.db import unit_of_work
+from kiosk.errors import DeviceError
 from kiosk.queue import Lobby
 
 if TYPE_CHECKING:
@@ -30,6 +31,8 @@ def register(commands: Commands) -> None:
     p = commands.add(ticket, "take", cmd_ticket_take, "take a ticket for a service")
     p.add_argument("service")
     p.add_argument("--priority", default="normal", choices=["normal", "care", "vip"])
+    p.add_argument("--print", action="store_true",
+                   help="print it on the receipt printer (through the print spool)")
     p = commands.add(ticket, "show", cmd_ticket_show, "show a ticket of today")
     p.add_argument("number")
     p = commands.add(ticket, "cancel", cmd_ticket_cancel, "cancel a waiting ticket")
@@ -118,6 +121,15 @@ def cmd_ticket_take(ctx: Context, args: argparse.Namespace) -> None:
     with unit_of_work(ctx.engine, write=True) as session:
         lobby = Lobby(session)
         view = lobby.ticket_view(lobby.take(args.service, args.priority))
+    if args.print:
+        # The ticket is committed above; a printer problem raises DeviceError naming it.
+        from kiosk.cli.printing import print_ticket
+
+        try:
+            view["print"] = print_ticket(ctx, view["number"])
+        except DeviceError as exc:
+            ctx.emit(view, _ticket_line(view))
+            raise exc
     ctx.emit(view, _ticket_line(view))
 
 
@@ -207,8 +219,14 @@ def cmd_seed_demo(ctx: Context, args: argparse.Namespace) -> None:
 
 
 def cmd_demo(ctx: Context, args: argparse.Namespace) -> int:
+    import os
+
+    from kiosk.db import default_url
     from kiosk.demo import run_demo
 
+    if not ctx.db_url and not os.environ.get("KIOSK_DB_URL"):
+        # The demo never touches the branch's real database by accident.
+        ctx.db_url = default_url().replace("kiosk.db", "demo.db")
     return run_demo(ctx, steps=args.steps)
 
 
