@@ -208,7 +208,8 @@ class FakePrinter:
         if token.kind == "init":
             self.current = PrintedJob()
         self.current.tokens.append(token)
-        for line in readable([token]):
+        # Decode with the job's tokens so far: alignment and size carry across lines.
+        for line in readable([token]) and readable(self.current.tokens)[-1:]:
             if token.kind == "raster" and self.save_dir is not None:
                 self._strips += 1
                 target = self.save_dir / f"strip-{self._strips:04d}.png"

@@ -127,9 +127,10 @@ def cmd_ticket_take(ctx: Context, args: argparse.Namespace) -> None:
 
         try:
             view["print"] = print_ticket(ctx, view["number"])
-        except DeviceError as exc:
-            ctx.emit(view, _ticket_line(view))
-            raise exc
+        except DeviceError:
+            if not ctx.json:  # --json prints one object: the error, naming the ticket
+                print(_ticket_line(view), flush=True)
+            raise
     ctx.emit(view, _ticket_line(view))
 
 
