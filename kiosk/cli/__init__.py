@@ -31,6 +31,7 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_REFUSED, EXIT_DEVICE = 0, 1, 2, 3, 4
 COMMAND_MODULES = [
     "kiosk.cli.core",
     "kiosk.cli.printing",
+    "kiosk.cli.claims",
 ]
 
 Handler = Callable[["Context", argparse.Namespace], Any]

@@ -1,0 +1,258 @@
+"""``kiosk claims ...``: claim types, their documents, the completeness check, the
+ticket link, the hand-over form, and the catalogue versions."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kiosk import clock
+from kiosk.branch import current_branch_id, load_branch
+from kiosk.cli import EXIT_DEVICE, EXIT_OK
+from kiosk.db import unit_of_work
+from kiosk.errors import UsageError
+
+if TYPE_CHECKING:
+    from kiosk.branch import BranchInfo
+    from kiosk.cli import Commands, Context
+    from printers.documents import BranchHeading
+
+PAPERS = ("roll80", "roll58", "a4")
+
+
+def register(commands: Commands) -> None:
+    """Add the ``claims`` group."""
+    claims = commands.group("claims", help="claim documents: types, checks, hand-over")
+    commands.add(claims, "types", cmd_types, "list the claim types")
+    p = commands.add(claims, "docs", cmd_docs, "documents and questions of a claim type")
+    p.add_argument("claim_type", metavar="TYPE")
+
+    p = commands.add(claims, "check", cmd_check,
+                     "check a customer's documents; store the check; print the notice")
+    p.add_argument("claim_type", metavar="TYPE")
+    p.add_argument("--have", action="append", default=[], metavar="CODE,CODE",
+                   help="document codes the customer has (repeatable)")
+    p.add_argument("--answer", action="append", default=[], metavar="QUESTION=yes|no",
+                   help="answer to a question (repeatable; unanswered = no)")
+    p.add_argument("--ticket", metavar="NUMBER", help="link to today's claims ticket")
+    _add_output(p, papers=PAPERS)
+
+    p = commands.add(claims, "show", cmd_show, "show a stored check (by reference or ticket)")
+    p.add_argument("reference", nargs="?")
+    p.add_argument("--ticket", metavar="NUMBER", help="the newest check linked to this ticket")
+    _add_output(p, papers=PAPERS)
+
+    p = commands.add(claims, "link", cmd_link, "link a stored check to today's claims ticket")
+    p.add_argument("reference")
+    p.add_argument("--ticket", metavar="NUMBER", required=True)
+
+    p = commands.add(claims, "handover", cmd_handover,
+                     "record the documents received for a check; A4 hand-over form")
+    p.add_argument("reference")
+    p.add_argument("--received", action="append", default=[], required=True,
+                   metavar="CODE=O|C,...", help="documents received, original (O) or copy (C)")
+    p.add_argument("--staff", default="", help="staff member receiving the documents")
+    p.add_argument("--pdf", type=Path, metavar="FILE", help="write the A4 hand-over form")
+
+    catalogue = commands.group("claims", "catalogue", help="claim document catalogue versions")
+    p = commands.add(catalogue, "import", cmd_catalogue_import,
+                     "validate a catalogue TOML and make it the version in use")
+    p.add_argument("file", type=Path)
+    p = commands.add(catalogue, "export", cmd_catalogue_export,
+                     "write the catalogue in use as TOML")
+    p.add_argument("file", help="output file, or - for stdout")
+    commands.add(catalogue, "versions", cmd_catalogue_versions, "list the stored versions")
+
+
+def _add_output(p: argparse.ArgumentParser, papers: tuple[str, ...]) -> None:
+    p.add_argument("--pdf", type=Path, metavar="FILE", help="write the checklist notice as PDF")
+    p.add_argument("--paper", choices=papers, default="roll80",
+                   help="paper of the notice (default roll80)")
+    p.add_argument("--print", dest="print_notice", action="store_true",
+                   help="print the notice on the kiosk's roll printer")
+
+
+def cmd_types(ctx: Context, args: argparse.Namespace) -> None:
+    from kiosk.claim_catalogue import active_catalogue
+    from kiosk.claims import types_view
+
+    with unit_of_work(ctx.engine) as session:
+        types = types_view(active_catalogue(session, current_branch_id(session)))
+    ctx.emit(types, "\n".join(f"{t['code']:<20} {t['name_zh']}  {t['name_en']}" for t in types))
+
+
+def cmd_docs(ctx: Context, args: argparse.Namespace) -> None:
+    from kiosk.claim_catalogue import active_catalogue
+    from kiosk.claims import docs_view
+
+    with unit_of_work(ctx.engine) as session:
+        view = docs_view(active_catalogue(session, current_branch_id(session)), args.claim_type)
+    lines = [f"{view['name_zh']} {view['name_en']} (catalogue {view['catalogue_version']})"]
+    lines += [f"  {d['code']:<22} {d['original']:<3} {d['name_zh']}  {d['name_en']}"
+              for d in view["documents"]]
+    if view["questions"]:
+        lines.append("questions / 问题:")
+        lines += [f"  {q['code']:<20} {q['text_zh']}  {q['text_en']}  +{','.join(q['adds'])}"
+                  for q in view["questions"]]
+    ctx.emit(view, "\n".join(lines))
+
+
+def cmd_check(ctx: Context, args: argparse.Namespace) -> int:
+    from kiosk.claims import check_view, parse_answers, parse_codes, record_check
+
+    answers = parse_answers(args.answer)
+    have = parse_codes(args.have)
+    with unit_of_work(ctx.engine, write=True) as session:
+        check = record_check(session, args.claim_type, answers, have,
+                             ticket_number=args.ticket)
+        view = check_view(session, check)
+    return _deliver(ctx, args, view)
+
+
+def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
+    from kiosk.claims import check_view, checks_for_ticket, find_check
+
+    if bool(args.reference) == bool(args.ticket):
+        raise UsageError("请给出核对编号或 --ticket 之一",
+                         "give either a reference or --ticket NUMBER")
+    with unit_of_work(ctx.engine) as session:
+        if args.ticket:
+            checks = checks_for_ticket(session, args.ticket)
+            if not checks:
+                from kiosk.errors import NotFound
+
+                raise NotFound(f"{args.ticket} 没有关联的资料核对",
+                               f"no claim check is linked to {args.ticket}",
+                               code="no_check")
+            check = checks[0]
+        else:
+            check = find_check(session, args.reference)
+        view = check_view(session, check)
+    return _deliver(ctx, args, view)
+
+
+def cmd_link(ctx: Context, args: argparse.Namespace) -> None:
+    from kiosk.claims import check_view, link_ticket
+
+    with unit_of_work(ctx.engine, write=True) as session:
+        view = check_view(session, link_ticket(session, args.reference, args.ticket))
+    ctx.emit(view, f"{view['reference']} -> {view['ticket']} (priority {view['priority']})")
+
+
+def cmd_handover(ctx: Context, args: argparse.Namespace) -> None:
+    from kiosk.claims import check_view, find_check, parse_received, record_handover
+
+    received = parse_received(args.received)
+    with unit_of_work(ctx.engine, write=True) as session:
+        branch = load_branch(session)
+        check = find_check(session, args.reference, branch.id)
+        handover = record_handover(session, check, received, staff=args.staff)
+        view = check_view(session, check, branch)
+        view["handover"] = {"at": branch.iso(handover.at), "staff": handover.staff,
+                            "received": dict(handover.received)}
+        if args.pdf:
+            from printers.claim_documents import handover_form_pdf
+
+            handover_form_pdf(view, _branch_header(branch), args.pdf)
+    if args.pdf:
+        view["pdf"] = str(args.pdf)
+    ctx.emit(view, f"{view['reference']}: {len(received)} document(s) received"
+                   + (f"; form written to {args.pdf}" if args.pdf else ""))
+
+
+def cmd_catalogue_import(ctx: Context, args: argparse.Namespace) -> None:
+    from kiosk.claim_catalogue import load_catalogue_file, store_catalogue
+
+    catalogue = load_catalogue_file(str(args.file))  # in full, before the database
+    with unit_of_work(ctx.engine, write=True) as session:
+        store_catalogue(session, current_branch_id(session), catalogue.text, str(args.file),
+                        clock.now())
+    ctx.emit({"imported": str(args.file), "version": catalogue.version,
+              "types": len(catalogue.types)},
+             f"claim catalogue {catalogue.version} imported from {args.file}")
+
+
+def cmd_catalogue_export(ctx: Context, args: argparse.Namespace) -> None:
+    from kiosk.claim_catalogue import active_catalogue
+
+    with unit_of_work(ctx.engine) as session:
+        catalogue = active_catalogue(session, current_branch_id(session))
+    if args.file == "-":
+        sys.stdout.write(catalogue.text)
+        return
+    Path(args.file).write_text(catalogue.text, encoding="utf-8")
+    ctx.emit({"written": args.file, "version": catalogue.version},
+             f"claim catalogue {catalogue.version} written to {args.file}")
+
+
+def cmd_catalogue_versions(ctx: Context, args: argparse.Namespace) -> None:
+    from kiosk.claim_catalogue import SHIPPED_SOURCE, active_catalogue, stored_versions
+
+    with unit_of_work(ctx.engine) as session:
+        branch = load_branch(session)
+        rows = stored_versions(session, branch.id)
+        versions = [{"version": r.version, "source": r.source,
+                     "imported_at": branch.iso(r.imported_at), "in_use": i == len(rows) - 1}
+                    for i, r in enumerate(rows)]
+        if not rows:
+            versions = [{"version": active_catalogue(session, branch.id).version,
+                         "source": SHIPPED_SOURCE, "imported_at": None, "in_use": True}]
+    ctx.emit({"versions": versions},
+             "\n".join(f"{'*' if v['in_use'] else ' '} {v['version']:<12} {v['source']}"
+                       for v in versions))
+
+
+# ----- output ------------------------------------------------------------------------------
+
+
+def _branch_header(branch: BranchInfo) -> BranchHeading:
+    from printers.documents import BranchHeading
+
+    return BranchHeading(branch.name_zh, branch.name_en, branch.hotline)
+
+
+def _deliver(ctx: Context, args: argparse.Namespace, view: dict[str, Any]) -> int:
+    """Write the notice PDF and/or print it, then answer."""
+    if args.pdf or args.print_notice:
+        from printers.claim_documents import checklist_notice_pdf
+
+        with unit_of_work(ctx.engine) as session:
+            header = _branch_header(load_branch(session))
+        if args.pdf:
+            checklist_notice_pdf(view, header, args.pdf, paper=args.paper)
+            view["pdf"] = str(args.pdf)
+        if args.print_notice:
+            from kiosk.printing import print_document
+            from printers.claim_documents import checklist_notice
+
+            # The check is committed before printing: a printer problem leaves the
+            # notice queued in the spool, never the check unrecorded.
+            job_id, run = print_document(ctx.engine, checklist_notice(view, header))
+            view["print"] = {"job": job_id, **run.to_json()}
+            if run.error is not None:
+                ctx.emit(view, _check_text(view))
+                print(f"告知书已排队，打印机未就绪 / notice queued, printer not ready: "
+                      f"{run.error.bilingual()}", file=sys.stderr)
+                return EXIT_DEVICE
+    ctx.emit(view, _check_text(view))
+    return EXIT_OK
+
+
+def _check_text(view: dict[str, Any]) -> str:
+    lines = [f"{view['reference']}  {view['claim_type_name_zh']} {view['claim_type_name_en']}"]
+    if view["complete"]:
+        lines.append(f"资料齐全 complete — 预计 {view['decision_by']} 前作出核定 "
+                     f"(decision by {view['decision_by']})")
+    else:
+        lines.append(f"还缺 {len(view['missing'])} 份资料 / {len(view['missing'])} missing:")
+    for doc in view["documents"]:
+        box = "[x]" if doc["present"] else "[ ]"
+        lines.append(f"  {box} {doc['code']:<22} {doc['original']:<3} "
+                     f"{doc['name_zh']}  {doc['name_en']}")
+    if view.get("ticket"):
+        lines.append(f"ticket {view['ticket']} (priority {view['priority']})")
+    if view.get("pdf"):
+        lines.append(f"notice written to {view['pdf']}")
+    return "\n".join(lines)

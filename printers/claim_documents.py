@@ -1,0 +1,373 @@
+"""Claim document printouts: the checklist notice and the A4 hand-over form.
+
+Both are laid out from the check's view (the dict ``kiosk.claims.check_view`` returns),
+so this module needs no database and no claim rules:
+
+- :func:`checklist_notice` — the one-time notice as a :class:`RollDocument` (80 or 58 mm
+  roll, printed through the print spool like a queue ticket): what is present, EVERY
+  missing document with where to get it, the originals to bring, the decision date for
+  a complete set, the reference and its QR code;
+- :func:`checklist_notice_a4` — the same notice on A4, for an office printer;
+- :func:`handover_form_a4` — the form the counter and the customer sign when documents
+  change hands: each document with the mark required and what was received (original
+  or copy), and signature boxes.
+
+No personal data appears on either: the reference is random, documents are named by
+kind, and the customer signs by hand.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    Flowable,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from kiosk.errors import UsageError
+from printers.documents import (
+    A4,
+    ROLL_58MM,
+    ROLL_80MM,
+    Block,
+    BranchHeading,
+    Line,
+    Qr,
+    RollDocument,
+    Rule,
+    Space,
+    draw_qr,
+    render_pdf,
+)
+from printers.fonts import cjk_font
+
+PAPERS = {"roll80": ROLL_80MM, "roll58": ROLL_58MM}
+MARK_TEXT = {
+    "O": ("原件", "original"),
+    "C": ("复印件", "copy"),
+    "O*": ("原件查验，留复印件", "original shown, copy kept"),
+}
+LEGEND_ZH = "O 原件  C 复印件  O* 原件查验后留存复印件"
+LEGEND_EN = "O original · C copy · O* original shown, copy kept"
+
+
+# ----- the roll notice ---------------------------------------------------------------------
+
+
+def checklist_notice(view: Mapping[str, Any], branch: BranchHeading) -> RollDocument:
+    """The checklist notice as roll blocks (the same for 80 and 58 mm; lines wrap)."""
+    blocks: list[Block] = [
+        Line(branch.name_zh, bold=True), Line(branch.name_en), Rule(),
+        Line("理赔资料告知书", size=2, bold=True), Line("Claim documents notice"),
+        Line(f"{view['claim_type_name_zh']} {view['claim_type_name_en']}", bold=True),
+        Space(8),
+        Line(f"编号 Reference: {view['reference']}", align="left", bold=True),
+        Line(f"核对时间 Checked: {_local(view['checked_at'])}", align="left"),
+        Rule(),
+    ]
+    documents = list(view["documents"])
+    missing = [d for d in documents if not d["present"]]
+    if view["complete"]:
+        blocks += [
+            Line("资料齐全", size=2, bold=True), Line("Your documents are complete"),
+            Line(f"资料交齐后，我们将于 {view['decision_by']} 前作出核定", align="left"),
+            Line(f"We will decide on your claim by {view['decision_by']} once the "
+                 f"documents are handed in.", align="left"),
+        ]
+    else:
+        blocks += [
+            Line(f"尚缺 {len(missing)} 份资料", size=2, bold=True),
+            Line(f"{len(missing)} document(s) missing", bold=True),
+            Line("以下为需补充的全部资料（一次性告知）", align="left"),
+            Line("This is the complete list of what is still needed.", align="left"),
+            Space(6),
+        ]
+        for doc in missing:
+            zh_mark, en_mark = MARK_TEXT[doc["original"]]
+            blocks += [
+                Line(f"□ {doc['name_zh']}（{zh_mark}）", align="left", bold=True),
+                Line(f"  {doc['name_en']} ({en_mark})", align="left"),
+                Line(f"  {doc['hint_zh']}", align="left"),
+                Line(f"  {doc['hint_en']}", align="left"),
+            ]
+    present = [d for d in documents if d["present"]]
+    if present:
+        blocks += [Rule(), Line("已备资料 Documents you have", align="left", bold=True)]
+        blocks += [Line(f"√ {d['name_zh']} {d['name_en']}", align="left") for d in present]
+    originals = [d for d in documents if d["code"] in view["originals_needed"]]
+    if originals:
+        blocks += [Rule(), Line("请带原件 Bring the originals of", align="left", bold=True)]
+        blocks += [Line(f"· {d['name_zh']} {d['name_en']} [{d['original']}]", align="left")
+                   for d in originals]
+    blocks += [Line(LEGEND_ZH, align="left"), Line(LEGEND_EN, align="left"),
+               Qr(view["reference"]), Line(view["reference"]), Rule(),
+               Line("到理赔窗口办理时请出示本单", align="left"),
+               Line("Show this notice at the claims counter.", align="left")]
+    if branch.hotline:
+        blocks.append(Line(f"服务热线 Hotline {branch.hotline}"))
+    return RollDocument("claim_notice", view["reference"], tuple(blocks))
+
+
+def checklist_notice_pdf(view: Mapping[str, Any], branch: BranchHeading, path: Path,
+                         paper: str = "roll80") -> None:
+    """Write the notice as PDF on ``paper`` (``roll80``, ``roll58`` or ``a4``).
+
+    Raises:
+        UsageError: unknown paper, or the file cannot be written.
+        ConfigError: no CJK font is installed.
+    """
+    if paper == "a4":
+        data = checklist_notice_a4(view, branch)
+    elif paper in PAPERS:
+        data = render_pdf(checklist_notice(view, branch), PAPERS[paper])
+    else:
+        raise UsageError(f"纸张只能是 roll80、roll58 或 a4：{paper}",
+                         f"paper must be roll80, roll58 or a4, not {paper!r}")
+    write_pdf(path, data)
+
+
+def write_pdf(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path``; a bilingual usage error if that is impossible."""
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise UsageError(f"无法写入 {path}：{exc.strerror}",
+                         f"cannot write {path}: {exc.strerror}", code="write_failed") from exc
+
+
+def _local(iso: str) -> str:
+    """``2026-11-23T10:00:00+08:00`` → ``2026-11-23 10:00`` (already branch-local)."""
+    return iso[:16].replace("T", " ")
+
+
+# ----- A4 ------------------------------------------------------------------------------------
+
+
+class _Styles:
+    """Paragraph styles in the CJK font (wrapping between Hanzi)."""
+
+    def __init__(self) -> None:
+        font = cjk_font()
+        self.title = ParagraphStyle("title", fontName=font, fontSize=17, leading=22,
+                                    spaceAfter=2)
+        self.subtitle = ParagraphStyle("subtitle", fontName=font, fontSize=10.5, leading=14,
+                                       textColor=colors.HexColor("#444444"))
+        self.heading = ParagraphStyle("heading", fontName=font, fontSize=12, leading=16,
+                                      spaceBefore=8, spaceAfter=4)
+        self.body = ParagraphStyle("body", fontName=font, fontSize=9.5, leading=13,
+                                   wordWrap="CJK")
+        self.small = ParagraphStyle("small", fontName=font, fontSize=8, leading=10.5,
+                                    wordWrap="CJK", textColor=colors.HexColor("#555555"))
+        self.big = ParagraphStyle("big", fontName=font, fontSize=14, leading=19,
+                                  wordWrap="CJK")
+
+
+class _QrFlowable(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
+    """The reference as a QR code, drawn as vector squares."""
+
+    def __init__(self, payload: str, side: float) -> None:
+        super().__init__()
+        self.payload, self.side = payload, side
+        self.width = self.height = side
+
+    def draw(self) -> None:
+        draw_qr(self.canv, self.payload, 0, 0, self.side)
+
+
+def _a4(story: list[Flowable], title: str, branch: BranchHeading) -> bytes:
+    buffer = io.BytesIO()
+    font = cjk_font()
+
+    def footer(canvas: Any, doc: Any) -> None:
+        canvas.saveState()
+        canvas.setFont(font, 8)
+        canvas.setFillColor(colors.HexColor("#555555"))
+        text = f"{branch.name_zh} {branch.name_en}"
+        if branch.hotline:
+            text += f" · 服务热线 Hotline {branch.hotline}"
+        canvas.drawString(18 * mm, 10 * mm, text)
+        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, f"{doc.page}")
+        canvas.restoreState()
+
+    document = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm,
+                                 topMargin=16 * mm, bottomMargin=18 * mm, title=title,
+                                 invariant=1)
+    document.build(story, onFirstPage=footer, onLaterPages=footer)
+    return buffer.getvalue()
+
+
+def _header(view: Mapping[str, Any], branch: BranchHeading, styles: _Styles, title_zh: str,
+            title_en: str, facts: Sequence[tuple[str, str]]) -> Table:
+    """Title block: titles and facts on the left, the reference QR on the right."""
+    left: list[Flowable] = [
+        Paragraph(f"{branch.name_zh} · {branch.name_en}", styles.subtitle),
+        Paragraph(title_zh, styles.title), Paragraph(title_en, styles.subtitle), Spacer(1, 6)]
+    left += [Paragraph(f"{label}：{value}", styles.body) for label, value in facts]
+    right = [_QrFlowable(view["reference"], 28 * mm),
+             Paragraph(view["reference"], styles.small)]
+    table = Table([[left, right]], colWidths=[A4[0] - 36 * mm - 34 * mm, 34 * mm])
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("ALIGN", (1, 0), (1, 0), "CENTER"),
+                               ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
+                               ("BOTTOMPADDING", (0, 0), (-1, -1), 8)]))
+    return table
+
+
+def _grid(rows: list[list[Any]], widths: Sequence[float]) -> Table:
+    table = Table(rows, colWidths=list(widths), repeatRows=1)
+    table.setStyle(TableStyle([
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#888888")),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E6E6E6")),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+    ]))
+    return table
+
+
+def _facts(view: Mapping[str, Any]) -> list[tuple[str, str]]:
+    return [("理赔类型 Claim type", f"{view['claim_type_name_zh']} {view['claim_type_name_en']}"),
+            ("核对编号 Reference", view["reference"]),
+            ("核对时间 Checked", _local(view["checked_at"])),
+            ("资料目录版本 Catalogue version", view["catalogue_version"])]
+
+
+def checklist_notice_a4(view: Mapping[str, Any], branch: BranchHeading) -> bytes:
+    """The checklist notice on A4: a table of every required document."""
+    styles = _Styles()
+    story: list[Flowable] = [_header(view, branch, styles, "理赔资料告知书",
+                                     "Claim documents notice", _facts(view))]
+    missing = [d for d in view["documents"] if not d["present"]]
+    if view["complete"]:
+        story.append(Paragraph(
+            f"资料齐全。资料交齐后，我们将于 <b>{view['decision_by']}</b> 前作出核定。<br/>"
+            f"Your documents are complete. We will decide on your claim by "
+            f"{view['decision_by']} once they are handed in.", styles.big))
+    else:
+        story.append(Paragraph(
+            f"尚缺 {len(missing)} 份资料，以下为需补充的全部资料（一次性告知）。<br/>"
+            f"{len(missing)} document(s) missing; this is the complete list of what is "
+            f"still needed.", styles.big))
+    story.append(Spacer(1, 6))
+    rows: list[list[Any]] = [[Paragraph(h, styles.body) for h in (
+        "状态<br/>Status", "资料 Document", "要求<br/>Required", "如何获取 Where to get it")]]
+    for doc in view["documents"]:
+        zh_mark, en_mark = MARK_TEXT[doc["original"]]
+        status = "√ 已备<br/>have" if doc["present"] else "□ <b>缺</b><br/><b>missing</b>"
+        rows.append([Paragraph(status, styles.body),
+                     Paragraph(f"{doc['name_zh']}<br/>{doc['name_en']}", styles.body),
+                     Paragraph(f"{doc['original']}<br/>{zh_mark}<br/>{en_mark}", styles.small),
+                     Paragraph(f"{doc['hint_zh']}<br/>{doc['hint_en']}", styles.small)])
+    grid = _grid(rows, [20 * mm, 52 * mm, 30 * mm, 72 * mm])
+    for index, doc in enumerate(view["documents"], start=1):
+        if not doc["present"]:
+            grid.setStyle(TableStyle([("BACKGROUND", (0, index), (0, index),
+                                       colors.HexColor("#FFE9A8"))]))
+    story += [grid, Spacer(1, 6), Paragraph(f"{LEGEND_ZH} / {LEGEND_EN}", styles.small),
+              Spacer(1, 4),
+              Paragraph("到理赔窗口办理时请出示本告知书。Show this notice at the claims "
+                        "counter.", styles.body)]
+    return _a4(story, f"claim notice {view['reference']}", branch)
+
+
+# ----- the hand-over form ------------------------------------------------------------------
+
+
+def handover_form_a4(view: Mapping[str, Any], branch: BranchHeading) -> bytes:
+    """The A4 hand-over form for the documents in ``view["handover"]``.
+
+    Every document the claim needs is listed, plus any other document received; each
+    shows the mark required and what was received (original or copy), and a remark
+    where an original is still outstanding.
+    """
+    styles = _Styles()
+    handover = view["handover"]
+    received: dict[str, str] = dict(handover["received"])
+    facts = [*_facts(view), ("交接时间 Handed over", _local(handover["at"]))]
+    if handover.get("staff"):
+        facts.append(("经办人工号 Staff", handover["staff"]))
+    story: list[Flowable] = [_header(view, branch, styles, "理赔资料交接单",
+                                     "Claim documents hand-over form", facts)]
+
+    known = {d["code"]: d for d in view["documents"]}
+    listed = list(view["documents"]) + [
+        {"code": code, "name_zh": code, "name_en": "", "original": mark, "present": True}
+        for code, mark in received.items() if code not in known]
+    rows: list[list[Any]] = [[Paragraph(h, styles.body) for h in (
+        "序号<br/>No.", "资料 Document", "要求<br/>Required", "收到 Received", "备注 Remark")]]
+    outstanding = 0
+    for number, doc in enumerate(listed, start=1):
+        got = received.get(doc["code"])
+        if got is None:
+            state, remark = "□ 未收<br/>not received", "待补交<br/>to follow"
+            outstanding += 1
+        else:
+            zh, en = MARK_TEXT[got]
+            state = f"■ {zh}<br/>{en}"
+            remark = ""
+            if doc["original"] == "O" and got == "C":
+                remark, outstanding = "原件待补交<br/>original to follow", outstanding + 1
+        rows.append([Paragraph(str(number), styles.body),
+                     Paragraph(f"{doc['name_zh']}<br/>{doc['name_en']}", styles.body),
+                     Paragraph(doc["original"], styles.body),
+                     Paragraph(state, styles.body), Paragraph(remark, styles.small)])
+    story += [Paragraph("交接资料 Documents handed over", styles.heading),
+              _grid(rows, [13 * mm, 70 * mm, 20 * mm, 36 * mm, 35 * mm]), Spacer(1, 4),
+              Paragraph(f"{LEGEND_ZH} / {LEGEND_EN}", styles.small), Spacer(1, 6)]
+    total = len(received)
+    summary_zh = f"共收到 {total} 份资料。" + (
+        f"尚有 {outstanding} 项待补交。" if outstanding else "所需资料已全部收齐。")
+    summary_en = f"{total} document(s) received. " + (
+        f"{outstanding} item(s) still to follow." if outstanding
+        else "Every document needed has been received.")
+    story.append(Paragraph(f"{summary_zh}<br/>{summary_en}", styles.body))
+    story.append(Spacer(1, 14))
+    story.append(KeepTogether(_signature_boxes(styles)))
+    story += [Spacer(1, 8),
+              Paragraph("本单一式两份，客户与网点各执一份。This form is made in two copies: one "
+                        "for the customer, one for the branch.", styles.small)]
+    return _a4(story, f"claim hand-over {view['reference']}", branch)
+
+
+def _signature_boxes(styles: _Styles) -> list[Flowable]:
+    """Two boxes side by side, tall enough to sign in, with a date line each."""
+    def box(title: str) -> list[Flowable]:
+        return [Paragraph(title, styles.body), Spacer(1, 22 * mm),
+                Paragraph("日期 Date：______年____月____日", styles.small)]
+
+    table = Table([[box("客户签字 Customer signature"), box("经办人签字 Staff signature")]],
+                  colWidths=[87 * mm, 87 * mm])
+    table.setStyle(TableStyle([("BOX", (0, 0), (0, 0), 0.8, colors.black),
+                               ("BOX", (1, 0), (1, 0), 0.8, colors.black),
+                               ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 6),
+                               ("TOPPADDING", (0, 0), (-1, -1), 6),
+                               ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]))
+    return [table]
+
+
+def handover_form_pdf(view: Mapping[str, Any], branch: BranchHeading, path: Path) -> None:
+    """Write the A4 hand-over form to ``path``."""
+    write_pdf(path, handover_form_a4(view, branch))
+
+
+__all__ = [
+    "PAPERS",
+    "checklist_notice",
+    "checklist_notice_a4",
+    "checklist_notice_pdf",
+    "handover_form_a4",
+    "handover_form_pdf",
+    "write_pdf",
+]
