@@ -202,7 +202,22 @@ class PrinterLink:
                 self._drop()
                 raise self._error("打印中端口断开", "the printer port failed during the job",
                                   exc) from exc
+            if check_status:
+                self._confirm()
             return status
+
+    def _confirm(self) -> None:
+        """Ask for status after the job: a reply proves the printer received every
+        byte before it (the OS and USB adapter buffer a whole ticket, so a write that
+        returned proves nothing). No reply or a printer that stopped means the job
+        is not done: the spool sends it again (a duplicate beats a lost ticket)."""
+        after = self.status()
+        if after.online is None:
+            self._drop()
+            raise self._error("打印任务未确认：打印机无应答", "the printer did not confirm "
+                              "the job (no status reply: unplugged or switched off?)")
+        if after.cover_open or after.paper == "out":
+            raise PrinterNotReady(after, self.url)
 
 
 _LINKS: dict[str, PrinterLink] = {}

@@ -221,8 +221,10 @@ def cmd_simulate_printer(ctx: Context, args: argparse.Namespace) -> int:
               "state": printer.state},
              f"fake printer on {printer.path} ({printer.state}); type "
              f"{'/'.join(STATES)} to switch, Ctrl-D to stop")
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    def on_term(*_: object) -> None:
+        raise SystemExit(0)  # unwinds the blocking stdin read; finally stops the printer
+
+    signal.signal(signal.SIGTERM, on_term)
     try:
         for raw in sys.stdin:
             word = raw.strip()
@@ -231,10 +233,8 @@ def cmd_simulate_printer(ctx: Context, args: argparse.Namespace) -> int:
                 ctx.emit({"state": word}, f"state: {word}")
             elif word:
                 ctx.emit({"unknown": word}, f"unknown state {word!r}: one of {', '.join(STATES)}")
-            if stop.is_set():
-                break
         if not sys.stdin.isatty():
-            stop.wait()  # stdin at EOF (a pipe or /dev/null): run until SIGTERM/Ctrl-C
+            threading.Event().wait()  # stdin at EOF (pipe, /dev/null): run until signalled
     finally:
         printer.stop()
     return 0
