@@ -26,7 +26,7 @@ import termios
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -315,7 +315,7 @@ class BusMaster:
     """
 
     def __init__(self, line: SerialLine, addresses: Iterable[int], listener: BusListener, *,
-                 seen: dict[int, Iterable[int]] | None = None,
+                 seen: Mapping[int, Iterable[int]] | None = None,
                  cycle_s: float = DEFAULT_CYCLE_S,
                  after_cycle: Callable[[], None] | None = None) -> None:
         self.line = line

@@ -1,0 +1,385 @@
+"""The rating keypads of the branch: configuration, and the service that runs them.
+
+Data flow (one :class:`KeypadService` process is the only one touching the ports):
+
+1. the queue engine writes a ``finish`` :class:`TicketEvent` whenever a counter
+   finishes a ticket (CLI, terminal, keypad, or ``call_next`` finishing the previous
+   customer). After every poll cycle the :class:`KeypadDesk` of a port reads the new
+   ones for its counters, opens a :class:`RatingRequest` (its id is the KP1 session)
+   and queues REQUEST_RATING (prompt 2, the port's timeout) on the bus master;
+2. the bus master (:mod:`printers.keypad_bus`) hands every new key event to the desk,
+   which stores it (``keypad_event``) and, in the same unit of work, either answers
+   the request, stores an unsolicited rating, or runs the counter: 0x10 call next,
+   0x11 recall, 0x12 pause/resume, 0x13 finish, through :class:`kiosk.queue.Lobby`;
+3. a rule refusal (the pause rule, nobody to recall…) is recorded as a ``refused``
+   keypad event and the bus goes on; device events (offline, restarted, voice fault,
+   stuck key) are stored the same way and update the keypad's row.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, delete, func, select
+from sqlalchemy.orm import Session
+
+from kiosk import clock, ratings
+from kiosk.branch import BranchInfo, load_branch
+from kiosk.db import unit_of_work
+from kiosk.errors import KioskError, NotFound, UsageError
+from kiosk.models import Counter, Keypad, KeypadEvent, KeypadPort, RatingRequest, TicketEvent
+from kiosk.queue import Lobby
+from printers import kp1
+from printers.keypad_bus import SEEN_WINDOW, BusMaster, SerialLine
+from printers.kp1 import Frame, KeyEvent
+
+log = logging.getLogger(__name__)
+
+# Finishes older than this when the service starts are not asked about any more: the
+# customer has long left the counter.
+STARTUP_LOOKBACK_S = 60
+SWEEP_INTERVAL_S = 0.2
+KEY_KINDS = ("key", "refused")
+
+
+@dataclass(frozen=True)
+class PortConfig:
+    """A configured port and its keypads (address → counter number)."""
+
+    url: str
+    baud: int
+    rating_timeout_s: int
+    counters: dict[int, int]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"port": self.url, "baud": self.baud, "rating_timeout_s": self.rating_timeout_s,
+                "keypads": [{"address": a, "counter": c} for a, c in sorted(self.counters.items())]}
+
+
+def parse_map(text: str) -> dict[int, int]:
+    """``"1=1,2=3"`` → {1: 1, 2: 3} (keypad address = counter number)."""
+    mapping: dict[int, int] = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        address, sep, counter = part.partition("=")
+        try:
+            if not sep:
+                raise ValueError(part)
+            a, c = int(address), int(counter)
+        except ValueError as exc:
+            raise UsageError(f"映射格式应为 地址=窗口，收到 {part}",
+                             f"expected ADDRESS=COUNTER, got {part!r}") from exc
+        if not 1 <= a <= kp1.MAX_ADDRESS:
+            raise UsageError(f"评价器地址须为 1–31，收到 {a}",
+                             f"keypad addresses are 1-31, got {a}")
+        if a in mapping:
+            raise UsageError(f"地址 {a} 重复", f"address {a} is mapped twice")
+        mapping[a] = c
+    if not mapping:
+        raise UsageError("至少映射一个评价器", "map at least one keypad")
+    if len(set(mapping.values())) != len(mapping):
+        raise UsageError("一个窗口只能有一个评价器", "a counter can have only one keypad")
+    return mapping
+
+
+def configure_port(session: Session, url: str, counters: dict[int, int], *, baud: int = 9600,
+                   rating_timeout_s: int = kp1.DEFAULT_RATING_TIMEOUT_S) -> PortConfig:
+    """Set the keypads of port ``url`` to exactly ``counters`` (address → counter).
+
+    A counter mapped on another port moves here (a keypad was moved)."""
+    branch_id = load_branch(session).id
+    if baud not in (9600, 19200):
+        raise UsageError("KP1 波特率为 9600 或 19200", "KP1 buses run at 9600 or 19200 baud")
+    if not 1 <= rating_timeout_s <= 255:
+        raise UsageError("评价超时须为 1–255 秒", "the rating timeout is 1-255 seconds")
+    known = set(session.scalars(select(Counter.number).where(Counter.branch_id == branch_id)))
+    unknown = sorted(set(counters.values()) - known)
+    if unknown:
+        raise NotFound(f"没有窗口 {unknown}", f"no counter {', '.join(map(str, unknown))}",
+                       code="unknown_counter")
+    port = session.scalar(select(KeypadPort).where(KeypadPort.branch_id == branch_id,
+                                                   KeypadPort.url == url))
+    if port is None:
+        port = KeypadPort(branch_id=branch_id, url=url)
+        session.add(port)
+    port.baud, port.rating_timeout_s = baud, rating_timeout_s
+    session.flush()
+    existing = {k.address: k for k in session.scalars(
+        select(Keypad).where(Keypad.port_id == port.id))}
+    for address, keypad in existing.items():
+        if counters.get(address) != keypad.counter_number:
+            session.delete(keypad)
+    session.flush()
+    session.execute(delete(Keypad).where(
+        Keypad.branch_id == branch_id, Keypad.port_id != port.id,
+        Keypad.counter_number.in_(list(counters.values()))))
+    for address, counter in counters.items():
+        if address not in existing or existing[address].counter_number != counter:
+            session.add(Keypad(branch_id=branch_id, port_id=port.id, address=address,
+                               counter_number=counter, boot=0))
+    session.flush()
+    return PortConfig(url, baud, rating_timeout_s, dict(counters))
+
+
+def port_configs(session: Session) -> list[PortConfig]:
+    """Every configured port of this branch with its keypads."""
+    branch_id = load_branch(session).id
+    result = []
+    for port in session.scalars(select(KeypadPort).where(KeypadPort.branch_id == branch_id)
+                                .order_by(KeypadPort.id)):
+        counters = {k.address: k.counter_number for k in session.scalars(
+            select(Keypad).where(Keypad.port_id == port.id))}
+        if counters:
+            result.append(PortConfig(port.url, port.baud, port.rating_timeout_s, counters))
+    return result
+
+
+def keypad_status(session: Session) -> list[dict[str, Any]]:
+    """Each keypad with its counter, port, online state and last time seen."""
+    branch = load_branch(session)
+    rows = session.execute(select(Keypad, KeypadPort.url).join(
+        KeypadPort, KeypadPort.id == Keypad.port_id).where(Keypad.branch_id == branch.id)
+        .order_by(Keypad.counter_number)).all()
+    return [{"counter": k.counter_number, "port": url, "address": k.address,
+             "online": k.online, "restarts": k.boot,
+             "last_seen_at": branch.iso(k.last_seen_at) if k.last_seen_at else None}
+            for k, url in rows]
+
+
+class KeypadDesk:
+    """The bus listener of one port: turns KP1 events into branch records.
+
+    Every key press is one unit of work (``write=True``), as a button press is."""
+
+    def __init__(self, engine: Engine, port: PortConfig,
+                 now: Callable[[], datetime] = clock.now) -> None:
+        self.engine = engine
+        self.port = port
+        self.now = now
+        self._watermark: int | None = None
+        self._last_sweep = 0.0
+        with unit_of_work(engine) as session:
+            self.branch_id = load_branch(session).id
+            self._keypad_ids = {k.address: k.id for k in self._keypads(session)}
+
+    def _keypads(self, session: Session) -> list[Keypad]:
+        return list(session.scalars(select(Keypad).join(
+            KeypadPort, KeypadPort.id == Keypad.port_id).where(
+            KeypadPort.branch_id == self.branch_id,
+            KeypadPort.url == self.port.url)))
+
+    def _keypad(self, session: Session, address: int, lock: bool = False) -> Keypad | None:
+        keypad_id = self._keypad_ids.get(address)
+        if keypad_id is None:
+            return None
+        return session.get(Keypad, keypad_id, with_for_update=lock)
+
+    def seen_ids(self) -> dict[int, list[int]]:
+        """Event ids already stored per address in the keypad's current boot."""
+        seen: dict[int, list[int]] = {}
+        with unit_of_work(self.engine) as session:
+            for keypad in self._keypads(session):
+                ids = session.scalars(select(KeypadEvent.event_id).where(
+                    KeypadEvent.keypad_id == keypad.id, KeypadEvent.boot == keypad.boot,
+                    KeypadEvent.kind.in_(KEY_KINDS), KeypadEvent.event_id.is_not(None))
+                    .order_by(KeypadEvent.id.desc()).limit(SEEN_WINDOW))
+                seen[keypad.address] = [i for i in ids if i is not None][::-1]
+        return seen
+
+    # ----- BusListener -------------------------------------------------------------
+
+    def key_pressed(self, address: int, event: KeyEvent) -> None:
+        """Store the key and act on it; a refused function key is recorded, not raised."""
+        at = self.now()
+        pressed_at = at - timedelta(milliseconds=event.age_ms)
+        try:
+            with unit_of_work(self.engine, write=True) as session:
+                branch = load_branch(session, self.branch_id)
+                keypad = self._keypad(session, address)
+                detail = self._act(session, branch, keypad, event, pressed_at)
+                self._record(session, keypad, address, "key", at, event, detail)
+        except KioskError as exc:
+            with unit_of_work(self.engine, write=True) as session:
+                keypad = self._keypad(session, address)
+                self._record(session, keypad, address, "refused", at, event, exc.bilingual())
+            log.info("keypad %s key 0x%02x refused: %s", address, event.key, exc.en)
+
+    def device_event(self, address: int, kind: str, detail: str = "") -> None:
+        """Store a device event and keep the keypad's row (online, boot) current."""
+        if kind == "duplicate":
+            return  # expected after a lost ACK; counted by the link, not worth a row
+        with unit_of_work(self.engine, write=True) as session:
+            keypad = self._keypad(session, address, lock=True)
+            at = self.now()
+            if keypad is not None:
+                if kind in ("online", "back_online", "restarted"):
+                    keypad.online, keypad.last_seen_at = True, at
+                elif kind == "offline":
+                    keypad.online = False
+                if kind == "restarted":
+                    keypad.boot += 1  # event ids start again at 1
+            self._record(session, keypad, address, kind, at, None, detail)
+
+    def _record(self, session: Session, keypad: Keypad | None, address: int, kind: str,
+                at: datetime, event: KeyEvent | None, detail: str) -> None:
+        session.add(KeypadEvent(
+            branch_id=self.branch_id, keypad_id=keypad.id if keypad else None,
+            port_url=self.port.url, address=address,
+            counter_number=keypad.counter_number if keypad else None, at=at, kind=kind,
+            boot=keypad.boot if keypad else None,
+            event_id=event.event_id if event else None,
+            session=event.session if event else None, key=event.key if event else None,
+            detail=detail[:300]))
+        if keypad is not None and event is not None:
+            keypad.last_seen_at = at
+
+    def _act(self, session: Session, branch: BranchInfo, keypad: Keypad | None,
+             event: KeyEvent, pressed_at: datetime) -> str:
+        if keypad is None:
+            return "no counter mapped to this address"
+        counter = keypad.counter_number
+        if event.is_rating:
+            value = ratings.VALUE_OF_KEY[event.key]
+            scale = int(branch.setting("rating_scale"))
+            note = ""
+            if event.key and event.key not in ratings.SCALE_KEYS[scale]:
+                note = f"; key outside the {scale}-key scale"
+            if event.session:
+                rating = ratings.answer_request(session, branch, event.session, value,
+                                                at=pressed_at)
+                return (f"session {event.session}: {value}{note}" if rating
+                        else f"session {event.session} closed already: {value} ignored")
+            if event.key == kp1.KEY_NO_RATING:
+                return "no-rating event without a session ignored"
+            ratings.record_unsolicited(session, branch, counter, value, at=pressed_at)
+            return f"unsolicited {value}{note}"
+        if event.is_function:
+            return _run_counter(Lobby(session, branch), counter, event.key)
+        return f"unknown key 0x{event.key:02x} ignored"
+
+    # ----- the rating outbox -------------------------------------------------------
+
+    def sweep(self, force: bool = False) -> list[tuple[int, int, int]]:
+        """Open rating requests for new finishes at this port's counters.
+
+        Returns (address, session, timeout_s) of every request to send; also closes
+        requests that were never answered as "not rated"."""
+        if not force and time.monotonic() - self._last_sweep < SWEEP_INTERVAL_S:
+            return []
+        self._last_sweep = time.monotonic()
+        address_of = {c: a for a, c in self.port.counters.items()}
+        to_send: dict[int, tuple[int, int, int]] = {}
+        with unit_of_work(self.engine, write=True) as session:
+            branch = load_branch(session, self.branch_id)
+            now = self.now()
+            if self._watermark is None:
+                self._watermark = self._start_watermark(session, now)
+            finishes = list(session.scalars(select(TicketEvent).where(
+                TicketEvent.branch_id == branch.id, TicketEvent.id > self._watermark,
+                TicketEvent.kind == "finish",
+                TicketEvent.counter_number.in_(list(address_of))).order_by(TicketEvent.id)))
+            for finish in finishes:
+                assert finish.counter_number is not None
+                address = address_of[finish.counter_number]
+                request = ratings.open_request(
+                    session, branch, finish, timeout_s=self.port.rating_timeout_s, now=now,
+                    keypad_id=self._keypad_ids.get(address))
+                to_send[address] = (address, request.id, self.port.rating_timeout_s)
+            newest = session.scalar(select(func.max(TicketEvent.id)))
+            ratings.expire_requests(session, branch, now)
+        self._watermark = max(self._watermark, int(newest or 0))
+        return list(to_send.values())
+
+    def _start_watermark(self, session: Session, now: datetime) -> int:
+        first = session.scalar(select(func.min(TicketEvent.id)).where(
+            TicketEvent.at >= now - timedelta(seconds=STARTUP_LOOKBACK_S)))
+        if first is not None:
+            return int(first) - 1
+        return int(session.scalar(select(func.max(TicketEvent.id))) or 0)
+
+    def request_sent(self, session_id: int, error: BaseException | None) -> None:
+        """The bus master reports whether REQUEST_RATING reached the keypad."""
+        with unit_of_work(self.engine, write=True) as session:
+            request = session.get(RatingRequest, session_id, with_for_update=True)
+            if request is None or request.status != "pending":
+                return
+            if error is None:
+                request.status = "sent"
+            else:
+                request.status, request.closed_at = "failed", self.now()
+
+
+def _run_counter(lobby: Lobby, counter: int, key: int) -> str:
+    """A function key on counter ``counter``'s keypad; RuleRefused propagates."""
+    if key == kp1.KEY_CALL_NEXT:
+        ticket = lobby.call_next(counter)
+        return f"called {ticket.number}" if ticket else "nobody waiting"
+    if key == kp1.KEY_RECALL:
+        return f"recalled {lobby.recall(counter).number}"
+    if key == kp1.KEY_PAUSE_RESUME:
+        if lobby.counter(counter).status == "paused":
+            lobby.resume_counter(counter)
+            return "resumed"
+        lobby.pause_counter(counter)
+        return "paused"
+    return f"finished {lobby.finish(counter).number}"
+
+
+class KeypadService:
+    """Every configured port's bus master with its desk, as one start/stop unit.
+
+    ``kiosk keypad serve`` runs one; tests start it and always stop it."""
+
+    def __init__(self, engine: Engine, *, cycle_s: float = 0.1,
+                 now: Callable[[], datetime] = clock.now) -> None:
+        with unit_of_work(engine) as session:
+            configs = port_configs(session)
+        if not configs:
+            raise UsageError("尚未配置评价器：kiosk devices set keypad --port URL --map 1=1",
+                             "no keypads configured: kiosk devices set keypad --port URL "
+                             "--map ADDRESS=COUNTER")
+        self.desks: list[KeypadDesk] = []
+        self.masters: list[BusMaster] = []
+        for config in configs:
+            desk = KeypadDesk(engine, config, now)
+            master = BusMaster(SerialLine(config.url, config.baud), config.counters, desk,
+                               seen=desk.seen_ids(), cycle_s=cycle_s)
+            master.after_cycle = _dispatcher(desk, master)
+            self.desks.append(desk)
+            self.masters.append(master)
+
+    def start(self) -> None:
+        for master in self.masters:
+            master.start()
+
+    def stop(self) -> None:
+        for master in self.masters:
+            master.stop()
+
+
+def _dispatcher(desk: KeypadDesk, master: BusMaster) -> Callable[[], None]:
+    def after_cycle() -> None:
+        try:
+            requests = desk.sweep()
+        except Exception:  # the database may be briefly unavailable: try next cycle
+            log.exception("rating sweep failed")
+            return
+        for address, session_id, timeout_s in requests:
+            future = master.request_rating(address, session_id, timeout_s)
+            future.add_done_callback(_report_sent(desk, session_id))
+    return after_cycle
+
+
+def _report_sent(desk: KeypadDesk, session_id: int) -> Callable[[Future[Frame]], None]:
+    def done(future: Future[Frame]) -> None:
+        desk.request_sent(session_id, future.exception())
+    return done
+
+
+__all__ = ["KeypadDesk", "KeypadService", "PortConfig", "configure_port", "keypad_status",
+           "parse_map", "port_configs"]
