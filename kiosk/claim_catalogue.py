@@ -391,7 +391,12 @@ def ensure_stored(session: Session, branch_id: str, now: datetime) -> ClaimCatal
     exists = session.scalar(select(ClaimCatalogueVersion.id)
                             .where(ClaimCatalogueVersion.branch_id == branch_id).limit(1))
     if exists is None:
-        return store_catalogue(session, branch_id, shipped_text(), SHIPPED_SOURCE, now)
+        catalogue = parse_catalogue(shipped_text(), SHIPPED_SOURCE)
+        session.add(ClaimCatalogueVersion(branch_id=branch_id, version=catalogue.version,
+                                          source=SHIPPED_SOURCE, text=catalogue.text,
+                                          imported_at=now))
+        session.flush()
+        return catalogue
     return active_catalogue(session, branch_id)
 
 
@@ -408,6 +413,8 @@ def store_catalogue(session: Session, branch_id: str, text: str, source: str,
         RuleRefused: the version name is already used for a different text.
     """
     catalogue = parse_catalogue(text, source)
+    # The shipped version was in use until now: keep it in the history.
+    ensure_stored(session, branch_id, now)
     existing = session.scalar(select(ClaimCatalogueVersion).where(
         ClaimCatalogueVersion.branch_id == branch_id,
         ClaimCatalogueVersion.version == catalogue.version))
