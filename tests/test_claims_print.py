@@ -3,14 +3,19 @@ the A4 hand-over form. Chinese must come back out of the PDF."""
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine
 
-from kiosk.claims import check_view, record_check, record_handover
+from kiosk import printing
+from kiosk.claims import check_view, find_check, record_check, record_handover
+from kiosk.cli import main
 from kiosk.db import unit_of_work
 from kiosk.errors import UsageError
 from printers.claim_documents import (
@@ -20,10 +25,18 @@ from printers.claim_documents import (
     handover_form_pdf,
 )
 from printers.documents import BranchHeading
+from printers.fake_printer import FakePrinter
+from printers.transport import close_all
 from tests.conftest import MONDAY_10AM
 
 BRANCH = BranchHeading("客户服务中心", "Customer Service Centre", "95500")
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+
+
+
+def screenshots(tmp_path: Path) -> Path:
+    """Where the PNGs go: the test's own folder, or ``KIOSK_SCREENSHOTS`` (set it to
+    ``docs/screenshots`` to refresh the pictures in the docs)."""
+    return Path(os.environ.get("KIOSK_SCREENSHOTS") or tmp_path)
 
 
 def pdftotext(path: Path, *, layout: bool = False) -> str:
@@ -104,7 +117,7 @@ def test_notice_lists_every_missing_document_in_chinese_and_english(
                  "授权委托书", "受托人身份证件"):
         assert name in text
     assert "Power of attorney" in text
-    render_png(pdf, SCREENSHOTS / f"claims-notice-{paper}")
+    render_png(pdf, screenshots(tmp_path) / f"claims-notice-{paper}")
 
 
 def test_roll_notice_marks_what_is_present_missing_and_original(engine: Engine) -> None:
@@ -175,10 +188,53 @@ def test_handover_form_lists_each_document_received_and_signature_boxes(
     assert "□ 未收" in row_with(rows, "出院小结")
     assert len([row for row in rows if "□ 未收" in row]) == 6
     assert "共收到 2 份资料" in text
-    render_png(pdf, SCREENSHOTS / "claims-handover-a4")
+    render_png(pdf, screenshots(tmp_path) / "claims-handover-a4")
 
 
 def test_unwritable_pdf_path_is_a_clear_error(engine: Engine, tmp_path: Path) -> None:
     view = incomplete_view(engine)
     with pytest.raises(UsageError, match="cannot write"):
         checklist_notice_pdf(view, BRANCH, tmp_path / "no-such-dir" / "x.pdf")
+
+
+# ----- on the roll printer, through the print spool ---------------------------------------------
+
+
+@pytest.fixture
+def printer(tmp_path: Path) -> Iterator[FakePrinter]:
+    """A fake ESC/POS printer on a real pty, stopped (thread joined) after the test."""
+    fake = FakePrinter(link=tmp_path / "printer").start()
+    yield fake
+    close_all()
+    fake.stop()
+
+
+def test_check_print_puts_the_notice_on_the_roll_printer(
+        sqlite_url: str, engine: Engine, printer: FakePrinter,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("KIOSK_NOW", MONDAY_10AM.isoformat())
+    with unit_of_work(engine, write=True) as session:
+        printing.set_printer(session, str(printer.link), "generic-80", "text")
+
+    assert main(["--db", sqlite_url, "claims", "check", "inpatient", "--have",
+                 "CLAIM_FORM,INVOICE", "--print", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["print"]["printed"] is True
+    assert printer.wait_for(lambda p: len(p.jobs) == 1 and p.jobs[0].cut)
+    job = printer.jobs[0]
+    assert job.qr == [result["reference"]]
+    printed = "".join("".join(job.texts).split())
+    for phrase in ("理赔资料告知书", "尚缺6份资料", "出院小结", "诊断证明书", "一次性告知"):
+        assert phrase in printed
+
+    printer.set_state("paper_out")
+    code = main(["--db", sqlite_url, "claims", "check", "outpatient", "--print", "--json"])
+    out, err = capsys.readouterr()
+    assert code == 4
+    error = json.loads(out)
+    assert "is stored" in error["message_en"]
+    assert "out of paper" in err
+    reference = error["message_en"].split()[2]
+    with unit_of_work(engine) as session:
+        assert find_check(session, reference).claim_type == "outpatient"  # nothing lost
+        assert [j.state for j in printing.jobs(session)] == ["queued", "done"]

@@ -10,9 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from kiosk import clock
 from kiosk.branch import current_branch_id, load_branch
-from kiosk.cli import EXIT_DEVICE, EXIT_OK
 from kiosk.db import unit_of_work
-from kiosk.errors import UsageError
+from kiosk.errors import DeviceError, UsageError
 
 if TYPE_CHECKING:
     from kiosk.branch import BranchInfo
@@ -99,7 +98,7 @@ def cmd_docs(ctx: Context, args: argparse.Namespace) -> None:
     ctx.emit(view, "\n".join(lines))
 
 
-def cmd_check(ctx: Context, args: argparse.Namespace) -> int:
+def cmd_check(ctx: Context, args: argparse.Namespace) -> None:
     from kiosk.claims import check_view, parse_answers, parse_codes, record_check
 
     answers = parse_answers(args.answer)
@@ -108,10 +107,10 @@ def cmd_check(ctx: Context, args: argparse.Namespace) -> int:
         check = record_check(session, args.claim_type, answers, have,
                              ticket_number=args.ticket)
         view = check_view(session, check)
-    return _deliver(ctx, args, view)
+    _deliver(ctx, args, view)
 
 
-def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
+def cmd_show(ctx: Context, args: argparse.Namespace) -> None:
     from kiosk.claims import check_view, checks_for_ticket, find_check
 
     if bool(args.reference) == bool(args.ticket):
@@ -130,7 +129,7 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
         else:
             check = find_check(session, args.reference)
         view = check_view(session, check)
-    return _deliver(ctx, args, view)
+    _deliver(ctx, args, view)
 
 
 def cmd_link(ctx: Context, args: argparse.Namespace) -> None:
@@ -213,7 +212,7 @@ def _branch_header(branch: BranchInfo) -> BranchHeading:
     return BranchHeading(branch.name_zh, branch.name_en, branch.hotline)
 
 
-def _deliver(ctx: Context, args: argparse.Namespace, view: dict[str, Any]) -> int:
+def _deliver(ctx: Context, args: argparse.Namespace, view: dict[str, Any]) -> None:
     """Write the notice PDF and/or print it, then answer."""
     if args.pdf or args.print_notice:
         from printers.claim_documents import checklist_notice_pdf
@@ -224,20 +223,34 @@ def _deliver(ctx: Context, args: argparse.Namespace, view: dict[str, Any]) -> in
             checklist_notice_pdf(view, header, args.pdf, paper=args.paper)
             view["pdf"] = str(args.pdf)
         if args.print_notice:
-            from kiosk.printing import print_document
-            from printers.claim_documents import checklist_notice
-
-            # The check is committed before printing: a printer problem leaves the
-            # notice queued in the spool, never the check unrecorded.
-            job_id, run = print_document(ctx.engine, checklist_notice(view, header))
-            view["print"] = {"job": job_id, **run.to_json()}
-            if run.error is not None:
-                ctx.emit(view, _check_text(view))
-                print(f"告知书已排队，打印机未就绪 / notice queued, printer not ready: "
-                      f"{run.error.bilingual()}", file=sys.stderr)
-                return EXIT_DEVICE
+            view["print"] = _print_notice(ctx, view, header)
     ctx.emit(view, _check_text(view))
-    return EXIT_OK
+
+
+def _print_notice(ctx: Context, view: dict[str, Any], header: BranchHeading) -> dict[str, Any]:
+    """Spool the roll notice and send it. The check is already committed, so a printer
+    problem loses nothing: it raises ``DeviceError`` naming the reference and the job,
+    which stays queued and prints when the printer is back (``kiosk print run``)."""
+    from kiosk.printing import enqueue, run_spool
+    from printers.claim_documents import checklist_notice
+    from printers.transport import close_all
+
+    with unit_of_work(ctx.engine, write=True) as session:
+        job_id = enqueue(session, checklist_notice(view, header)).id
+    try:
+        run = run_spool(ctx.engine)
+    finally:
+        close_all()
+    if job_id in run.printed:
+        return {"job": job_id, "printed": True}
+    error = run.error or DeviceError("打印任务未完成", "the print job did not complete")
+    reference = view["reference"]
+    raise DeviceError(
+        f"资料核对 {reference} 已保存，但告知书打印失败（任务 {job_id} 已排队，打印机恢复后"
+        f"补打）：{error.zh}",
+        f"claim check {reference} is stored, but the notice did not print (job {job_id} is "
+        f"queued and will print when the printer is back): {error.en}",
+        port=getattr(error, "port", ""), hint=getattr(error, "hint", ""))
 
 
 def _check_text(view: dict[str, Any]) -> str:
