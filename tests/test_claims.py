@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import Engine, select
 
-from kiosk.branch import load_branch
 from kiosk.claim_catalogue import ClaimCatalogue, parse_catalogue, shipped_text
 from kiosk.claims import (
     check_view,
@@ -25,10 +24,10 @@ from kiosk.claims import (
 )
 from kiosk.db import unit_of_work
 from kiosk.errors import NotFound, RuleRefused, UsageError
-from kiosk.models import ClaimCatalogueVersion, ClaimCheck, ClaimHandover, Setting, TicketEvent
+from kiosk.models import ClaimCatalogueVersion, ClaimCheck, ClaimHandover, TicketEvent
 from kiosk.queue import Lobby
-from kiosk.settings import apply_config, default_config, parse_hours
-from tests.conftest import MONDAY_10AM
+from kiosk.settings import BranchConfig, apply_config, default_config, parse_hours
+from tests.conftest import MONDAY_10AM, open_all_hours
 
 CLAIM_TYPES = ("outpatient", "inpatient", "critical_illness", "accident_disability",
                "death_illness", "death_accident", "motor_single", "motor_two_party",
@@ -235,13 +234,17 @@ def at_10am(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
 
 
-@pytest.fixture
-def weekday_engine(engine: Engine) -> Engine:
+def weekdays_only(**settings: object) -> BranchConfig:
     """The default branch and its 2026 calendar, open Monday to Friday only."""
     config = default_config()
     hours = {d: parse_hours("08:30-17:30") for d in range(5)}
+    return replace(config, hours=hours, settings={**config.settings, **settings})
+
+
+@pytest.fixture
+def weekday_engine(engine: Engine) -> Engine:
     with unit_of_work(engine, write=True) as session:
-        apply_config(session, replace(config, hours=hours))
+        apply_config(session, weekdays_only())
     return engine
 
 
@@ -274,7 +277,8 @@ def test_decision_date_follows_the_working_day_calendar(
 
 
 def test_decision_working_days_is_a_branch_setting(weekday_engine: Engine) -> None:
-    set_setting(weekday_engine, "claim_decision_working_days", 5)
+    with unit_of_work(weekday_engine, write=True) as session:
+        apply_config(session, weekdays_only(claim_decision_working_days=5))
     assert decision_on(weekday_engine, date(2026, 11, 23)) == date(2026, 11, 30)
 
 
@@ -328,19 +332,12 @@ def take(engine: Engine, service: str = "claims") -> str:
         return Lobby(session, now=MONDAY_10AM).take(service).number
 
 
-def set_setting(engine: Engine, key: str, value: object) -> None:
-    with unit_of_work(engine, write=True) as session:
-        branch_id = load_branch(session).id
-        row = session.scalar(select(Setting).where(Setting.branch_id == branch_id,
-                                                   Setting.key == key))
-        if row is None:
-            session.add(Setting(branch_id=branch_id, key=key, value=value))
-        else:
-            row.value = value
-
-
 def enable_fast_lane(engine: Engine) -> None:
-    set_setting(engine, "claims_fast_lane", True)
+    """Turn the fast lane on the way staff do: a settings import."""
+    config = open_all_hours()
+    with unit_of_work(engine, write=True) as session:
+        apply_config(session, replace(config, settings={**config.settings,
+                                                        "claims_fast_lane": True}))
 
 
 def test_counter_finds_the_check_by_its_ticket(open_engine: Engine) -> None:
