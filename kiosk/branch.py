@@ -87,8 +87,11 @@ class BranchInfo:
 def current_branch_id(session: Session) -> str:
     """``KIOSK_BRANCH`` if set, else the branch of this database (there is one per PC
     set-up; a central database holding several branches must name one)."""
+    return _choose_branch(list(session.scalars(select(Branch.id).order_by(Branch.id))))
+
+
+def _choose_branch(ids: list[str]) -> str:
     wanted = os.environ.get("KIOSK_BRANCH")
-    ids = list(session.scalars(select(Branch.id).order_by(Branch.id)))
     if wanted:
         if wanted not in ids:
             raise UsageError(f"数据库中没有网点 {wanted}", f"no branch {wanted!r} in this database")
@@ -102,11 +105,33 @@ def current_branch_id(session: Session) -> str:
     return ids[0]
 
 
+# BranchInfo per (database, branch), valid while the branch's settings_rev is unchanged.
+_cache: dict[tuple[str, str], tuple[int, BranchInfo]] = {}
+
+
 def load_branch(session: Session, branch_id: str | None = None) -> BranchInfo:
-    bid = branch_id or current_branch_id(session)
-    branch = session.get(Branch, bid)
-    if branch is None:
+    """The branch's settings, from a per-process cache that one query validates.
+
+    Every action needs the hours, calendar and settings; reading them afresh costs
+    five queries inside the write lock, so they are reloaded only when a settings
+    import has bumped ``settings_rev``."""
+    revs = dict(session.execute(select(Branch.id, Branch.settings_rev)).all())
+    bid = branch_id or _choose_branch(sorted(revs))
+    rev = revs.get(bid)
+    if rev is None:
         raise UsageError(f"数据库中没有网点 {bid}", f"no branch {bid!r} in this database")
+    key = (session.get_bind().engine.url.render_as_string(hide_password=True), bid)
+    cached = _cache.get(key)
+    if cached is not None and cached[0] == rev:
+        return cached[1]
+    info = _read_branch(session, bid)
+    _cache[key] = (rev, info)
+    return info
+
+
+def _read_branch(session: Session, bid: str) -> BranchInfo:
+    branch = session.get(Branch, bid)
+    assert branch is not None
     hours = {h.weekday: (h.opens, h.closes) for h in session.scalars(
         select(OpeningHours).where(OpeningHours.branch_id == bid))}
     days = list(session.scalars(select(CalendarDay).where(CalendarDay.branch_id == bid)))

@@ -246,6 +246,7 @@ def apply_config(session: Session, config: BranchConfig) -> None:
     branch.name_zh, branch.name_en = config.name_zh, config.name_en
     branch.address, branch.hotline, branch.timezone = (
         config.address, config.hotline, config.timezone)
+    branch.settings_rev = (branch.settings_rev or 0) + 1
     session.flush()
 
     session.execute(delete(OpeningHours).where(OpeningHours.branch_id == bid))

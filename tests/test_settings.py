@@ -112,3 +112,21 @@ def test_removing_an_open_counter_rolls_back_the_whole_import(engine: Engine) ->
     with pytest.raises(ConfigError), unit_of_work(engine, write=True) as session:
         apply_config(session, config)
     assert export_text(engine) == before
+
+
+def test_cached_branch_settings_follow_an_import_made_by_another_process(
+        any_engine: Engine, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    with unit_of_work(any_engine) as session:
+        assert load_branch(session).hotline == "95500"  # now cached in this process
+    doc = tomllib.loads(export_text(any_engine))
+    doc["branch"]["hotline"] = "95522"
+    edited = tmp_path / "edited.toml"
+    edited.write_text(dump_toml(doc), encoding="utf-8")
+    url = any_engine.url.render_as_string(hide_password=False)
+    subprocess.run([sys.executable, "-m", "kiosk", "--db", url, "settings", "import",
+                    str(edited)], check=True, capture_output=True, timeout=60)
+    with unit_of_work(any_engine) as session:
+        assert load_branch(session).hotline == "95522"

@@ -20,6 +20,9 @@ class Branch(Base):
     address: Mapped[str] = mapped_column(String(200), default="")
     hotline: Mapped[str] = mapped_column(String(40), default="")
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
+    # Bumped by every settings import: long-running processes reload their cached
+    # BranchInfo when it changes.
+    settings_rev: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class OpeningHours(BranchScoped, Base):
