@@ -67,16 +67,20 @@ class Lobby:
         self.branch = branch or load_branch(session)
         self.now = now or clock.now()
         self.today = self.branch.business_date(self.now)
+        self._services: dict[str, Service] | None = None
 
     # ----- lookups -------------------------------------------------------------------
 
     def services(self) -> list[Service]:
-        return list(self.session.scalars(
-            select(Service).where(Service.branch_id == self.branch.id).order_by(Service.sort)))
+        """The branch's services in display order (read once per unit of work)."""
+        if self._services is None:
+            self._services = {s.code: s for s in self.session.scalars(
+                select(Service).where(Service.branch_id == self.branch.id)
+                .order_by(Service.sort))}
+        return list(self._services.values())
 
     def service(self, code: str) -> Service:
-        row = self.session.scalar(select(Service).where(
-            Service.branch_id == self.branch.id, Service.code == code))
+        row = next((s for s in self.services() if s.code == code), None)
         if row is None:
             codes = ", ".join(s.code for s in self.services())
             raise UsageError(f"未知服务 {code}，可选：{codes}",

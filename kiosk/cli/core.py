@@ -119,8 +119,11 @@ def cmd_settings_import(ctx: Context, args: argparse.Namespace) -> None:
 
 def cmd_ticket_take(ctx: Context, args: argparse.Namespace) -> None:
     with unit_of_work(ctx.engine, write=True) as session:
+        number = Lobby(session).take(args.service, args.priority).number
+    # The estimate is read after the commit, outside the write lock.
+    with unit_of_work(ctx.engine) as session:
         lobby = Lobby(session)
-        view = lobby.ticket_view(lobby.take(args.service, args.priority))
+        view = lobby.ticket_view(lobby.ticket(number))
     if args.print:
         # The ticket is committed above; a printer problem raises DeviceError naming it.
         from kiosk.cli.printing import print_ticket
