@@ -21,7 +21,7 @@ All functions take the caller's session and never commit.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -92,12 +92,24 @@ class ClaimChecklist:
 def parse_codes(values: Iterable[str]) -> list[str]:
     """``["CLAIM_FORM,BANK", "INVOICE"]`` → ``["CLAIM_FORM", "BANK", "INVOICE"]``."""
     codes: list[str] = []
-    for value in values:
-        for part in value.split(","):
-            code = part.strip().upper()
-            if code and code not in codes:
-                codes.append(code)
+    for part in _items(values):
+        if part.upper() not in codes:
+            codes.append(part.upper())
     return codes
+
+
+def _items(values: Iterable[str]) -> Iterator[str]:
+    """The non-empty comma-separated items of repeated options, stripped."""
+    for value in values:
+        yield from (part.strip() for part in value.split(",") if part.strip())
+
+
+def _pair(part: str, allowed: tuple[str, ...]) -> tuple[str, str] | None:
+    """``"code=value"`` → (code, value) with ``value`` lower-cased and in ``allowed``;
+    None when the item is malformed."""
+    code, sep, value = part.partition("=")
+    code, value = code.strip(), value.strip().lower()
+    return (code, value) if sep and code and value in allowed else None
 
 
 def parse_answers(values: Iterable[str]) -> dict[str, bool]:
@@ -108,22 +120,17 @@ def parse_answers(values: Iterable[str]) -> dict[str, bool]:
             answered both ways.
     """
     answers: dict[str, bool] = {}
-    for value in values:
-        for part in value.split(","):
-            if not part.strip():
-                continue
-            code, sep, raw = part.partition("=")
-            code, raw = code.strip().lower(), raw.strip().lower()
-            if not sep or not code or raw not in (*_YES, *_NO):
-                raise UsageError(f"回答格式应为 问题=yes|no：{part}",
-                                 f"an answer is QUESTION=yes|no, got {part!r}",
-                                 code="bad_answer")
-            answer = raw in _YES
-            if answers.get(code, answer) != answer:
-                raise UsageError(f"问题 {code} 同时回答了是和否",
-                                 f"question {code!r} is answered both yes and no",
-                                 code="bad_answer")
-            answers[code] = answer
+    for part in _items(values):
+        pair = _pair(part, (*_YES, *_NO))
+        if pair is None:
+            raise UsageError(f"回答格式应为 问题=yes|no：{part}",
+                             f"an answer is QUESTION=yes|no, got {part!r}", code="bad_answer")
+        code, answer = pair[0].lower(), pair[1] in _YES
+        if answers.get(code, answer) != answer:
+            raise UsageError(f"问题 {code} 同时回答了是和否",
+                             f"question {code!r} is answered both yes and no",
+                             code="bad_answer")
+        answers[code] = answer
     return answers
 
 
@@ -336,17 +343,13 @@ def catalogue_for(session: Session, check: ClaimCheck) -> ClaimCatalogue:
 def parse_received(values: Iterable[str]) -> dict[str, str]:
     """``["CLAIM_FORM=O,BANK=C"]`` → ``{"CLAIM_FORM": "O", "BANK": "C"}``."""
     received: dict[str, str] = {}
-    for value in values:
-        for part in value.split(","):
-            if not part.strip():
-                continue
-            code, sep, mark = part.partition("=")
-            code, mark = code.strip().upper(), mark.strip().upper()
-            if not sep or not code or mark not in RECEIVED_MARKS:
-                raise UsageError(f"收件格式应为 资料代码=O|C：{part}",
-                                 f"each received document is CODE=O|C (original or copy), "
-                                 f"got {part!r}", code="bad_received")
-            received[code] = mark
+    for part in _items(values):
+        pair = _pair(part, ("o", "c"))
+        if pair is None:
+            raise UsageError(f"收件格式应为 资料代码=O|C：{part}",
+                             f"each received document is CODE=O|C (original or copy), "
+                             f"got {part!r}", code="bad_received")
+        received[pair[0].upper()] = pair[1].upper()
     return received
 
 
