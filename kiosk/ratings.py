@@ -88,7 +88,9 @@ def answer_request(session: Session, branch: BranchInfo, request_id: int, value:
     Returns None when the request is unknown, already answered or superseded, or
     its ticket already has a rating: nothing is stored then."""
     _check_value(value)
-    request = session.get(RatingRequest, request_id, with_for_update=True)
+    # populate_existing: a bulk UPDATE in this session (a supersede) must be seen
+    request = session.get(RatingRequest, request_id, with_for_update=True,
+                          populate_existing=True)
     if request is None or request.branch_id != branch.id or request.status not in OPEN_REQUEST:
         return None
     request.closed_at = at
