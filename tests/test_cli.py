@@ -106,3 +106,32 @@ def test_cli_against_postgresql(pg_url: str) -> None:
     assert kiosk("--db", pg_url, "init").returncode == 0
     assert one_json(kiosk("--db", pg_url, "ticket", "take", "enquiry", "--json"))["number"] \
         == "A001"
+
+
+def test_counter_commands_through_the_cli(sqlite_url: str) -> None:
+    db = ("--db", sqlite_url)
+    for _ in range(3):
+        kiosk(*db, "ticket", "take", "payments")
+    assert kiosk(*db, "ticket", "cancel", "E001").returncode == 0
+    assert one_json(kiosk(*db, "ticket", "show", "E001", "--json"))["status"] == "cancelled"
+    assert kiosk(*db, "counter", "set", "4", "--services", "claims,payments").returncode == 0
+    assert kiosk(*db, "counter", "open", "4", "--staff", "S0401").returncode == 0
+    called = one_json(kiosk(*db, "counter", "call", "4", "--number", "E003", "--json"))
+    assert called["ticket"]["number"] == "E003"
+    assert called["services"] == ["claims", "payments"]
+    assert kiosk(*db, "counter", "start", "4").returncode == 0
+    moved = one_json(kiosk(*db, "counter", "transfer", "4", "enquiry", "--json"))
+    assert moved["ticket"]["service"] == "enquiry"
+    assert moved["ticket"]["number"] == "E003"
+    assert one_json(kiosk(*db, "counter", "call", "4", "--json"))["ticket"]["number"] == "E002"
+    assert kiosk(*db, "counter", "recall", "4").returncode == 0
+    refused = kiosk(*db, "counter", "no-show", "4")
+    assert refused.returncode == 3
+    assert "recall" in refused.stderr
+    assert kiosk(*db, "counter", "recall", "4").returncode == 0
+    assert one_json(kiosk(*db, "counter", "no-show", "4", "--json"))["ticket"]["status"] \
+        == "no_show"
+    assert kiosk(*db, "counter", "pause", "4").returncode == 3
+    assert kiosk(*db, "counter", "pause", "4", "--supervisor", "SUP1").returncode == 0
+    assert kiosk(*db, "counter", "resume", "4").returncode == 0
+    assert one_json(kiosk(*db, "day", "close", "--json")) == {"expired": 1}  # E003 waited
