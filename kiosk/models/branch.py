@@ -22,7 +22,7 @@ class Branch(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
     # Bumped by every settings import: long-running processes reload their cached
     # BranchInfo when it changes.
-    settings_rev: Mapped[int] = mapped_column(Integer, default=0)
+    settings_rev: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class OpeningHours(BranchScoped, Base):

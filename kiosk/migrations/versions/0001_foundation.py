@@ -25,7 +25,6 @@ def upgrade() -> None:
     sa.Column('address', sa.String(length=200), nullable=False),
     sa.Column('hotline', sa.String(length=40), nullable=False),
     sa.Column('timezone', sa.String(length=64), nullable=False),
-    sa.Column('settings_rev', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_branch'))
     )
     op.create_table('audit_entry',
