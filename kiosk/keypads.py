@@ -100,7 +100,8 @@ def configure_port(session: Session, url: str, counters: dict[int, int], *, baud
     known = set(session.scalars(select(Counter.number).where(Counter.branch_id == branch_id)))
     unknown = sorted(set(counters.values()) - known)
     if unknown:
-        raise NotFound(f"没有窗口 {unknown}", f"no counter {', '.join(map(str, unknown))}",
+        names = ", ".join(map(str, unknown))
+        raise NotFound(f"没有 {names} 号窗口", f"no counter {names}",
                        code="unknown_counter")
     port = session.scalar(select(KeypadPort).where(KeypadPort.branch_id == branch_id,
                                                    KeypadPort.url == url))

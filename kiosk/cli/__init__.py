@@ -32,6 +32,7 @@ COMMAND_MODULES = [
     "kiosk.cli.core",
     "kiosk.cli.printing",
     "kiosk.cli.claims",
+    "kiosk.cli.keypads",
 ]
 
 Handler = Callable[["Context", argparse.Namespace], Any]

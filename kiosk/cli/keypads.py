@@ -1,0 +1,300 @@
+"""Keypad and rating commands: ``keypad scan|rate|listen|serve|status``,
+``devices set keypad``, ``ratings``, ``rate`` (on-screen rating) and
+``simulate keypad``."""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import threading
+import time
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kiosk.db import unit_of_work
+from kiosk.errors import DeviceError, UsageError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from kiosk.cli import Commands, Context
+    from printers.fake_keypad import FakeKeypadBus
+    from printers.keypad_bus import Kp1Link
+    from printers.kp1 import KeyEvent
+
+
+def register(commands: Commands) -> None:
+    keypad = commands.group("keypad", help="rating keypads (KP1): scan, test, listen, serve")
+    p = commands.add(keypad, "scan", cmd_scan, "find the keypads on a port (GET_INFO 1-31)")
+    _port_args(p)
+    p.add_argument("--addresses", default="1-31", help="addresses to try, e.g. 1-8 or 1,2,5")
+    p = commands.add(keypad, "rate", cmd_rate, "ask one keypad for a rating and wait for it")
+    _port_args(p)
+    p.add_argument("--address", type=int, required=True)
+    p.add_argument("--timeout", type=int, default=30, help="seconds the keypad waits (1-255)")
+    p = commands.add(keypad, "listen", cmd_listen, "poll keypads and print every event")
+    _port_args(p)
+    p.add_argument("--addresses", required=True, help="e.g. 1,2")
+    p.add_argument("--seconds", type=float, help="stop after this long (default: Ctrl-C)")
+    p = commands.add(keypad, "serve", cmd_serve,
+                     "run the configured keypads: ratings for finished tickets, function keys")
+    p.add_argument("--seconds", type=float, help="stop after this long (default: Ctrl-C)")
+    commands.add(keypad, "status", cmd_status, "configured keypads and whether they answer")
+
+    devices = commands.group("devices", "set", help="set the branch's devices")
+    p = commands.add(devices, "keypad", cmd_devices_set_keypad,
+                     "set the keypads of a port: address=counter pairs")
+    _port_args(p)
+    p.add_argument("--map", required=True, help="ADDRESS=COUNTER[,...], e.g. 1=1,2=2")
+    p.add_argument("--timeout", type=int, default=30,
+                   help="seconds a keypad waits for a rating (1-255)")
+
+    p = commands.add(commands.top, "ratings", cmd_ratings,
+                     "satisfaction ratings, rates and the list (business days)")
+    p.add_argument("--from", dest="first", help="first business day (YYYY-MM-DD; default today)")
+    p.add_argument("--to", dest="last", help="last business day (default: --from)")
+    p = commands.add(commands.top, "rate", cmd_rate_on_screen,
+                     "on-screen rating of a finished ticket (counter without keypad)")
+    p.add_argument("ticket")
+    p.add_argument("value", help="very_satisfied, satisfied, neutral, dissatisfied, "
+                                 "very_dissatisfied (per the scale) or none")
+
+    sim = commands.group("simulate", help="simulated devices for demos and tests")
+    p = commands.add(sim, "keypad", cmd_simulate_keypad,
+                     "fake keypads on a pty; prints its path, then reads commands from stdin")
+    p.add_argument("--addresses", default="1", help="e.g. 1,2,3")
+    p.add_argument("--keys", type=int, default=4, choices=[3, 4, 5])
+    p.add_argument("--baud", type=int, help="pace replies as on a line at this baud rate")
+    p.add_argument("--script", type=Path, help="commands to run first (same syntax as stdin)")
+    p.add_argument("--seconds", type=float, help="stop after this long (default: Ctrl-C/EOF)")
+
+
+def _port_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--port", required=True, help="device path or pyserial URL")
+    p.add_argument("--baud", type=int, default=9600, choices=[9600, 19200])
+
+
+def _addresses(text: str) -> list[int]:
+    result: list[int] = []
+    try:
+        for part in filter(None, (p.strip() for p in text.split(","))):
+            low, _, high = part.partition("-")
+            result.extend(range(int(low), int(high or low) + 1))
+    except ValueError as exc:
+        raise UsageError(f"地址格式错误：{text}", f"bad address list {text!r}") from exc
+    if not result or any(not 1 <= a <= 31 for a in result):
+        raise UsageError("评价器地址须为 1–31", "keypad addresses are 1-31")
+    return result
+
+
+def _open_link(args: argparse.Namespace) -> Kp1Link:
+    from printers.keypad_bus import Kp1Link, SerialLine
+
+    line = SerialLine(args.port, args.baud)
+    line.open()
+    return Kp1Link(line)
+
+
+def cmd_scan(ctx: Context, args: argparse.Namespace) -> None:
+    from printers.keypad_bus import Nak, NoReply
+    from printers.kp1 import ProtocolError
+
+    link = _open_link(args)
+    found: list[dict[str, Any]] = []
+    try:
+        for address in _addresses(args.addresses):
+            try:
+                info = link.get_info(address)
+            except (NoReply, Nak, ProtocolError):
+                continue
+            found.append({"address": address, "model": info.model, "serial": info.serial,
+                          "firmware": info.firmware, "keys": info.keys})
+    finally:
+        link.line.close()
+    lines = [f"{k['address']:>2}  {k['model']:<8} serial {k['serial']}  firmware "
+             f"{k['firmware']:#06x}  {k['keys']} keys" for k in found]
+    ctx.emit(found, "\n".join(lines) or f"no keypad answered on {args.port}")
+
+
+def cmd_rate(ctx: Context, args: argparse.Namespace) -> None:
+    from printers.kp1 import RATING_NAMES
+
+    if not 1 <= args.timeout <= 255:
+        raise UsageError("超时须为 1–255 秒", "--timeout is 1-255 seconds")
+    session = random.randrange(1, 2**32)
+    link = _open_link(args)
+    try:
+        link.request_rating(args.address, session, args.timeout)
+        deadline = time.monotonic() + args.timeout + 5
+        event = None
+        while event is None:
+            if time.monotonic() > deadline:
+                raise DeviceError(f"评价器 {args.address} 未报告评价结果",
+                                  f"keypad {args.address} reported neither a rating nor a "
+                                  f"timeout", port=args.port, hint="check the keypad firmware")
+            event = _next_event_of(link, args.address, session)
+            if event is None:
+                time.sleep(0.1)
+    finally:
+        link.line.close()
+    result = {"address": args.address, "key": event.key, "rating": RATING_NAMES[event.key]}
+    ctx.emit(result, f"keypad {args.address}: {result['rating']} (key {event.key})")
+
+
+def _next_event_of(link: Kp1Link, address: int, session: int) -> KeyEvent | None:
+    """Fetch and acknowledge the keypad's events; return the rating of ``session``."""
+    if not link.poll(address).pending:
+        return None
+    while (event := link.get_event(address)) is not None:
+        link.ack_event(address, event.event_id)
+        if event.session == session and event.is_rating:
+            return event
+    return None
+
+
+class _JsonLines:
+    """Bus listener printing one line per event (``keypad listen``)."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def key_pressed(self, address: int, event: KeyEvent) -> None:
+        obj = {"address": address, "event": "key", "event_id": event.event_id,
+               "session": event.session, "key": event.key, "name": event.key_name,
+               "age_ms": event.age_ms}
+        self.ctx.emit(obj, f"{address}: key 0x{event.key:02x} {event.key_name} "
+                           f"(event {event.event_id}, session {event.session})")
+
+    def device_event(self, address: int, kind: str, detail: str = "") -> None:
+        self.ctx.emit({"address": address, "event": kind, "detail": detail},
+                      f"{address}: {kind} {detail}".rstrip())
+
+
+def _run_until(seconds: float | None, start: Any, stop: Any) -> None:
+    """Run a service between ``start`` and ``stop`` until Ctrl-C or ``seconds``."""
+    done = threading.Event()
+    start()
+    try:
+        done.wait(seconds)
+    finally:
+        stop()
+
+
+def cmd_listen(ctx: Context, args: argparse.Namespace) -> None:
+    from printers.keypad_bus import BusMaster, SerialLine
+
+    line = SerialLine(args.port, args.baud)
+    line.open()  # a port that cannot open is an error now, not a retry loop
+    master = BusMaster(line, _addresses(args.addresses), _JsonLines(ctx))
+    _run_until(args.seconds, master.start, master.stop)
+
+
+def cmd_serve(ctx: Context, args: argparse.Namespace) -> None:
+    from kiosk.keypads import KeypadService, port_configs
+
+    with unit_of_work(ctx.engine) as session:
+        configs = port_configs(session)
+    service = KeypadService(ctx.engine)
+    print(f"serving {sum(len(c.counters) for c in configs)} keypads on "
+          f"{', '.join(c.url for c in configs)} — Ctrl-C to stop", file=sys.stderr, flush=True)
+    _run_until(args.seconds, service.start, service.stop)
+    ctx.emit({"stopped": True, "ports": [c.url for c in configs]}, "keypad service stopped")
+
+
+def cmd_status(ctx: Context, args: argparse.Namespace) -> None:
+    from kiosk.keypads import keypad_status
+
+    with unit_of_work(ctx.engine) as session:
+        rows = keypad_status(session)
+    state = {True: "online", False: "OFFLINE", None: "not seen"}
+    lines = [f"counter {r['counter']}: keypad {r['address']} on {r['port']} "
+             f"{state[r['online']]}" for r in rows]
+    ctx.emit({"keypads": rows}, "\n".join(lines) or "no keypads configured")
+
+
+def cmd_devices_set_keypad(ctx: Context, args: argparse.Namespace) -> None:
+    from kiosk.keypads import configure_port, parse_map
+
+    mapping = parse_map(args.map)
+    with unit_of_work(ctx.engine, write=True) as session:
+        config = configure_port(session, args.port, mapping, baud=args.baud,
+                                rating_timeout_s=args.timeout)
+    pairs = ", ".join(f"{a}→counter {c}" for a, c in sorted(config.counters.items()))
+    ctx.emit(config.as_dict(), f"keypads on {config.url}: {pairs}")
+
+
+def _day(text: str | None, default: date) -> date:
+    if text is None:
+        return default
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise UsageError(f"日期格式应为 YYYY-MM-DD：{text}",
+                         f"dates are YYYY-MM-DD, got {text!r}") from exc
+
+
+def cmd_ratings(ctx: Context, args: argparse.Namespace) -> None:
+    from kiosk import clock
+    from kiosk.branch import load_branch
+    from kiosk.ratings import rating_report
+
+    with unit_of_work(ctx.engine) as session:
+        branch = load_branch(session)
+        first = _day(args.first, branch.business_date(clock.now()))
+        report = rating_report(session, branch, first, _day(args.last, first))
+
+    def pct(rate: float | None) -> str:
+        return "-" if rate is None else f"{rate:.1%}"
+
+    lines = [f"{report['from']} – {report['to']}: {report['given']} ratings, satisfaction "
+             f"{pct(report['satisfaction_rate'])}, participation "
+             f"{pct(report['participation_rate'])}, not rated {report['not_rated']}"]
+    lines += [f"  counter {c['counter']}: {c['given']} ratings, satisfaction "
+              f"{pct(c['satisfaction_rate'])}" for c in report["by_counter"]]
+    ctx.emit(report, "\n".join(lines))
+
+
+def cmd_rate_on_screen(ctx: Context, args: argparse.Namespace) -> None:
+    from kiosk import clock
+    from kiosk.branch import load_branch
+    from kiosk.ratings import rate_on_screen
+
+    with unit_of_work(ctx.engine, write=True) as session:
+        branch = load_branch(session)
+        rating = rate_on_screen(session, branch, args.ticket, args.value, at=clock.now())
+        view = {"ticket": args.ticket.upper(), "value": rating.value,
+                "counter": rating.counter_number, "staff": rating.staff, "source": rating.source}
+    ctx.emit(view, f"{view['ticket']}: {view['value']} (counter {view['counter']})")
+
+
+def cmd_simulate_keypad(ctx: Context, args: argparse.Namespace) -> None:
+    from printers.fake_keypad import FakeKeypadBus
+
+    bus = FakeKeypadBus(_addresses(args.addresses), keys=args.keys, baud=args.baud)
+    path = bus.start()
+    try:
+        ctx.emit({"path": path, "addresses": sorted(bus.keypads)}, path)
+        if args.script:
+            _console(bus, args.script.read_text(encoding="utf-8").splitlines())
+        # stdin is read on a side thread, so --seconds holds even while nobody types;
+        # at EOF the keypads keep answering until Ctrl-C or --seconds.
+        threading.Thread(target=_console, args=(bus, sys.stdin), daemon=True,
+                         name="keypad console").start()
+        threading.Event().wait(args.seconds)
+    finally:
+        bus.stop()
+
+
+def _console(bus: FakeKeypadBus, lines: Iterable[str]) -> None:
+    from printers.fake_keypad import run_line
+
+    for line in lines:
+        try:
+            said = run_line(bus, line)
+        except (ValueError, KeyError, IndexError, OSError) as exc:
+            said = (f"? {exc} — try: 2 key 1 | 2 key call_next | 2 restart | 2 deaf 3 | "
+                    "2 badcrc 1 | 2 busy 1 | 2 voice on | 2 stuck on | garbage A5 01")
+        if said:
+            print(said, file=sys.stderr, flush=True)
