@@ -23,8 +23,10 @@ __all__ = ["no_thread_left"]
 
 
 @pytest.fixture
-def branch(engine: Engine) -> Engine:
-    """SQLite branch open round the clock; counters 1 and 2 open with staff."""
+def branch(any_engine: Engine) -> Engine:
+    """A branch (SQLite, then PostgreSQL) open round the clock; counters 1 and 2 open
+    with staff."""
+    engine = any_engine
     with unit_of_work(engine, write=True) as session:
         apply_config(session, open_all_hours())
         lobby = Lobby(session)
