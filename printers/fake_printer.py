@@ -208,8 +208,10 @@ class FakePrinter:
         if token.kind == "init":
             self.current = PrintedJob()
         self.current.tokens.append(token)
-        # Decode with the job's tokens so far: alignment and size carry across lines.
-        for line in readable([token]) and readable(self.current.tokens)[-1:]:
+        # A token that shows as a line is described with the job's tokens so far, so
+        # the alignment and size set before it appear on it.
+        shown = readable(self.current.tokens)[-1:] if readable([token]) else []
+        for line in shown:
             if token.kind == "raster" and self.save_dir is not None:
                 self._strips += 1
                 target = self.save_dir / f"strip-{self._strips:04d}.png"
