@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import statistics
 import time
+from collections.abc import Callable
 
 from printers.documents import (
     ROLL_58MM,
@@ -36,11 +37,11 @@ FACTS = TicketFacts("D007", "理赔", "Claims", "care", 12, (25, 40), "2026-11-2
                      "A missed number must take a new ticket"])
 
 
-def median_ms(fn: object, runs: int = 30) -> float:
+def median_ms(fn: Callable[[], object], runs: int = 30) -> float:
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        fn()  # type: ignore[operator]
+        fn()
         times.append((time.perf_counter() - start) * 1000)
     return statistics.median(times)
 
@@ -58,9 +59,10 @@ def main() -> None:
     print("times (median of 30)")
     for paper in (ROLL_80MM, ROLL_58MM):
         pdf = render_pdf(doc, paper)
-        print(f"  build PDF {paper.name}: {median_ms(lambda: render_pdf(doc, paper)):.1f} ms")
+        build = median_ms(lambda paper=paper: render_pdf(doc, paper))
+        print(f"  build PDF {paper.name}: {build:.1f} ms")
         print(f"  rasterise {paper.name}: "
-              f"{median_ms(lambda: rasterise_pdf(pdf, paper.dots)):.1f} ms")
+              f"{median_ms(lambda pdf=pdf, dots=paper.dots: rasterise_pdf(pdf, dots)):.1f} ms")
     print(f"  text-mode job bytes 80mm: "
           f"{median_ms(lambda: encode(doc, PROFILES['generic-80'], 'text')):.1f} ms")
 
@@ -72,10 +74,10 @@ def main() -> None:
             data = encode(doc, PROFILES["generic-80"], mode)
             walls = []
             for _ in range(10):
-                before = fake.received
+                target = fake.received + len(data)
                 start = time.perf_counter()
                 link.send(data, check_status=False)
-                fake.wait_for(lambda p, b=before: p.received >= b + len(data))
+                fake.wait_for(lambda p, t=target: p.received >= t)
                 walls.append((time.perf_counter() - start) * 1000)
             wall = statistics.median(walls)
             line_ms = len(data) * 10 / 115200 * 1000

@@ -48,7 +48,7 @@ from printers.documents import (
 )
 from printers.encode import encode
 from printers.profiles import DEFAULT_PROFILE, PrinterProfile, profile
-from printers.transport import PrinterLink, PrinterNotReady, link_for
+from printers.transport import PrinterLink, link_for
 
 LEASE = timedelta(seconds=120)
 MAX_ATTEMPTS = 20  # then "failed": staff look at it (print retry)
@@ -298,11 +298,6 @@ def print_document(engine: Engine, document: RollDocument,
     with unit_of_work(engine, write=True) as session:
         job_id = enqueue(session, document).id
     return job_id, run_spool(engine, link_factory=link_factory)
-
-
-def printer_problem(run: SpoolRun) -> bool:
-    """True when the run stopped on a printer that is there but not ready."""
-    return isinstance(run.error, PrinterNotReady)
 
 
 __all__ = [
