@@ -45,6 +45,8 @@ log = logging.getLogger(__name__)
 # customer has long left the counter.
 STARTUP_LOOKBACK_S = 60
 SWEEP_INTERVAL_S = 0.2
+# Ticket event ids below the watermark read again on every sweep (see sweep()).
+RESCAN_IDS = 500
 KEY_KINDS = ("key", "refused")
 
 
@@ -280,9 +282,16 @@ class KeypadDesk:
             now = self.now()
             if self._watermark is None:
                 self._watermark = self._start_watermark(session, now)
+            # PostgreSQL may commit ticket events out of id order, so a trailing window
+            # below the watermark is read again; finishes that already have a request
+            # are left out by the anti-join.
+            asked = select(RatingRequest.id).where(
+                RatingRequest.finish_event_id == TicketEvent.id).exists()
             finishes = list(session.scalars(select(TicketEvent).where(
-                TicketEvent.branch_id == branch.id, TicketEvent.id > self._watermark,
-                TicketEvent.kind == "finish",
+                TicketEvent.branch_id == branch.id,
+                TicketEvent.id > self._watermark - RESCAN_IDS,
+                TicketEvent.at >= now - timedelta(seconds=STARTUP_LOOKBACK_S),
+                TicketEvent.kind == "finish", ~asked,
                 TicketEvent.counter_number.in_(list(address_of))).order_by(TicketEvent.id)))
             for finish in finishes:
                 assert finish.counter_number is not None
@@ -290,10 +299,10 @@ class KeypadDesk:
                 request = ratings.open_request(
                     session, branch, finish, timeout_s=self.port.rating_timeout_s, now=now,
                     keypad_id=self._keypad_ids.get(address))
-                to_send[address] = (address, request.id, self.port.rating_timeout_s)
-            newest = session.scalar(select(func.max(TicketEvent.id)))
+                if request.status == "pending":
+                    to_send[address] = (address, request.id, self.port.rating_timeout_s)
+                self._watermark = max(self._watermark, finish.id)
             ratings.expire_requests(session, branch, now)
-        self._watermark = max(self._watermark, int(newest or 0))
         return list(to_send.values())
 
     def _start_watermark(self, session: Session, now: datetime) -> int:

@@ -62,20 +62,28 @@ def open_request(session: Session, branch: BranchInfo, finish: TicketEvent, *,
     """Ask for a rating of the ticket ``finish`` (a ``finish`` ticket event) closed.
 
     Earlier open requests of the same counter are superseded: the customer in front
-    of the counter now is the one who rates."""
+    of the counter now is the one who rates. A finish older than the counter's latest
+    request (committed late) is recorded as superseded at once and not sent."""
     if finish.counter_number is None:
         raise UsageError("结束记录没有窗口号", "the finish event has no counter")
-    session.execute(
-        update(RatingRequest)
-        .where(RatingRequest.branch_id == branch.id,
-               RatingRequest.counter_number == finish.counter_number,
-               RatingRequest.status.in_(OPEN_REQUEST))
-        .values(status="superseded", closed_at=now)
-        .execution_options(synchronize_session=False))
+    newer = session.scalar(select(RatingRequest.id).where(
+        RatingRequest.branch_id == branch.id,
+        RatingRequest.counter_number == finish.counter_number,
+        RatingRequest.finish_event_id > finish.id).limit(1))
+    if newer is None:
+        session.execute(
+            update(RatingRequest)
+            .where(RatingRequest.branch_id == branch.id,
+                   RatingRequest.counter_number == finish.counter_number,
+                   RatingRequest.status.in_(OPEN_REQUEST))
+            .values(status="superseded", closed_at=now)
+            .execution_options(synchronize_session=False))
     request = RatingRequest(
         branch_id=branch.id, ticket_id=finish.ticket_id, finish_event_id=finish.id,
         counter_number=finish.counter_number, staff=finish.staff, keypad_id=keypad_id,
-        requested_at=now, timeout_s=timeout_s, status="pending")
+        requested_at=now, timeout_s=timeout_s,
+        status="pending" if newer is None else "superseded",
+        closed_at=None if newer is None else now)
     session.add(request)
     session.flush()
     return request

@@ -114,3 +114,15 @@ def test_requests_never_answered_close_as_not_rated(open_engine: Engine) -> None
         assert expire_requests(session, branch, T + timedelta(seconds=30)) == 0
         assert expire_requests(session, branch, T + timedelta(seconds=40)) == 1
         assert session.get(RatingRequest, request.id).status == "not_rated"  # type: ignore[union-attr]
+
+
+def test_a_finish_committed_late_does_not_supersede_a_newer_request(open_engine: Engine
+                                                                    ) -> None:
+    older, newer = serve(open_engine, 2, "new_business", 0), serve(open_engine, 2,
+                                                                   "new_business", 1)
+    with unit_of_work(open_engine, write=True) as session:
+        branch = load_branch(session)
+        current = open_request(session, branch, newer, timeout_s=30, now=T)
+        late = open_request(session, branch, older, timeout_s=30, now=T)
+        assert late.status == "superseded"
+        assert answer_request(session, branch, current.id, "satisfied", at=T) is not None
