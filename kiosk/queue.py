@@ -7,8 +7,9 @@ which doubles as the outbox other subsystems read (a ``finish`` event is what as
 counter's keypad for a rating).
 
 Race safety:
-- numbering locks the (day, service) sequence row: SQLite through the write lock the
-  unit of work took at BEGIN, PostgreSQL through ``SELECT ... FOR UPDATE``;
+- numbering increments the (day, service) sequence row in one upsert: SQLite under
+  the write lock the unit of work took at BEGIN, PostgreSQL under the row lock the
+  upsert takes;
 - calling flips a ticket from ``waiting`` to ``called`` with a compare-and-set UPDATE,
   so two counters can never both get it; the loser moves on to its next candidate.
 """
@@ -199,19 +200,25 @@ class Lobby:
                               f"{names[1]} tickets are issued {span}", code="outside_hours")
 
     def _next_seq(self, service: Service) -> int:
-        self.session.execute(_insert(self.session)(TicketSequence).values(
-            branch_id=self.branch.id, business_date=self.today, service_code=service.code,
-            last_seq=0).on_conflict_do_nothing())
-        row = self.session.scalars(select(TicketSequence).where(
-            TicketSequence.branch_id == self.branch.id,
-            TicketSequence.business_date == self.today,
-            TicketSequence.service_code == service.code).with_for_update()).one()
-        if row.last_seq >= service.daily_cap:
+        """Increment the day's counter of ``service`` in one atomic upsert.
+
+        The row lock it takes (PostgreSQL) or the write lock already held (SQLite)
+        keeps concurrent takes apart; a refusal puts the counter back, so a caller
+        that goes on in the same unit of work leaves no trace of it."""
+        key = {"branch_id": self.branch.id, "business_date": self.today,
+               "service_code": service.code}
+        seq = self.session.execute(
+            _insert(self.session)(TicketSequence).values(**key, last_seq=1)
+            .on_conflict_do_update(index_elements=list(key),
+                                   set_={"last_seq": TicketSequence.last_seq + 1})
+            .returning(TicketSequence.last_seq)).scalar_one()
+        if seq > service.daily_cap:
+            self.session.execute(update(TicketSequence).filter_by(**key)
+                                 .values(last_seq=service.daily_cap))
             raise RuleRefused(f"{service.name_zh}今日号码已发完（{service.daily_cap} 个）",
                               f"{service.name_en} has reached today's limit of "
                               f"{service.daily_cap} tickets", code="daily_cap")
-        row.last_seq += 1
-        return row.last_seq
+        return int(seq)
 
     # ----- estimates -----------------------------------------------------------------
 

@@ -406,3 +406,23 @@ def test_priority_ticket_counts_only_those_called_before_it(desk: Desk) -> None:
 
 def test_vip_service_tickets_carry_vip_priority(desk: Desk) -> None:
     assert desk("take", "vip")["priority"] == "vip"
+
+
+def test_a_refusal_caught_inside_one_action_leaves_the_counter_at_the_cap(
+        open_engine: Engine) -> None:
+    from kiosk.models import TicketSequence
+
+    config = open_all_hours()
+    services = tuple(replace(s, daily_cap=1) if s.code == "vip" else s for s in config.services)
+    with unit_of_work(open_engine, write=True) as session:
+        apply_config(session, replace(config, services=services))
+    with unit_of_work(open_engine, write=True) as session:
+        lobby = Lobby(session, now=MONDAY_10AM)
+        lobby.take("vip")
+        with pytest.raises(RuleRefused):
+            lobby.take("vip")
+        lobby.take("claims")  # the action goes on and commits
+    with unit_of_work(open_engine) as session:
+        last = session.scalar(select(TicketSequence.last_seq).where(
+            TicketSequence.service_code == "vip"))
+    assert last == 1
