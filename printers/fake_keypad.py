@@ -52,7 +52,7 @@ class SimulatedKeypad:
     address: int
     keys: int = 4
     serial: str = ""
-    model: str = "KP1-4K"
+    model: str = ""
     firmware: int = 0x0102
     state: int = KeypadState.IDLE
     session: int = 0
@@ -73,7 +73,7 @@ class SimulatedKeypad:
 
     def __post_init__(self) -> None:
         self.serial = self.serial or f"SN{self.address:06d}"
-        self.model = f"KP1-{self.keys}K" if self.model == "KP1-4K" else self.model
+        self.model = self.model or f"KP1-{self.keys}K"
 
     # ----- the customer and the staff -----------------------------------------------
 

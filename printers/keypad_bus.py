@@ -368,10 +368,10 @@ class BusMaster:
             return
         except Nak as exc:
             self._answered(keypad)
-            self.listener.device_event(keypad.address, "nak", exc.en)
+            self._tell(keypad.address, "nak", exc.en)
             return
         except kp1.ProtocolError as exc:
-            self.listener.device_event(keypad.address, "bad_reply", str(exc))
+            self._tell(keypad.address, "bad_reply", str(exc))
             return
         self._answered(keypad)
         self._flags(keypad, poll)
@@ -395,16 +395,16 @@ class BusMaster:
 
     def _answered(self, keypad: KeypadLine) -> None:
         if keypad.online is False:
-            self.listener.device_event(keypad.address, "back_online")
+            self._tell(keypad.address, "back_online")
         elif keypad.online is None:
-            self.listener.device_event(keypad.address, "online")
+            self._tell(keypad.address, "online")
         keypad.online, keypad.missed = True, 0
 
     def _missed(self, keypad: KeypadLine) -> None:
         keypad.missed += 1
         if keypad.missed >= kp1.OFFLINE_AFTER_MISSED_CYCLES and keypad.online is not False:
             keypad.online = False
-            self.listener.device_event(keypad.address, "offline",
+            self._tell(keypad.address, "offline",
                                        f"no answer in {keypad.missed} cycles")
 
     def _flags(self, keypad: KeypadLine, poll: PollReply) -> None:
@@ -413,12 +413,12 @@ class BusMaster:
         if poll.restarted:
             # Event ids start again at 1: an old id is no longer a duplicate.
             keypad.seen.clear()
-            self.listener.device_event(keypad.address, "restarted")
+            self._tell(keypad.address, "restarted")
         if poll.voice_fault != (before.voice_fault if before else False):
-            self.listener.device_event(keypad.address,
+            self._tell(keypad.address,
                                        "voice_fault" if poll.voice_fault else "voice_ok")
         if poll.key_stuck != (before.key_stuck if before else False):
-            self.listener.device_event(keypad.address,
+            self._tell(keypad.address,
                                        "key_stuck" if poll.key_stuck else "key_released")
 
     def _fetch_events(self, keypad: KeypadLine, count: int) -> None:
@@ -426,12 +426,12 @@ class BusMaster:
             try:
                 event = self.link.get_event(keypad.address)
             except (NoReply, Nak, kp1.ProtocolError) as exc:
-                self.listener.device_event(keypad.address, "bad_reply", _text(exc))
+                self._tell(keypad.address, "bad_reply", _text(exc))
                 return
             if event is None:
                 return
             if event.event_id in keypad.seen:
-                self.listener.device_event(keypad.address, "duplicate",
+                self._tell(keypad.address, "duplicate",
                                            f"event {event.event_id} again (ACK lost)")
             else:
                 try:
@@ -441,19 +441,19 @@ class BusMaster:
                 except Exception as exc:  # the listener could not keep it: no ACK
                     log.exception("keypad %s event %s not recorded", keypad.address,
                                   event.event_id)
-                    self.listener.device_event(keypad.address, "not_recorded", _text(exc))
+                    self._tell(keypad.address, "not_recorded", _text(exc))
                     return
                 keypad.seen.append(event.event_id)
             try:
                 self.link.ack_event(keypad.address, event.event_id)
             except (NoReply, Nak) as exc:
                 # Unacknowledged: it comes back next cycle and is dropped as a duplicate.
-                self.listener.device_event(keypad.address, "bad_reply", exc.en)
+                self._tell(keypad.address, "bad_reply", exc.en)
                 return
 
     def _line_lost(self, exc: DeviceError) -> None:
         self.line.close()
-        self.listener.device_event(0, "port_lost", exc.en)
+        self._tell(0, "port_lost", exc.en)
         for keypad in self.keypads.values():
             with self._lock:
                 pending, keypad.outbox = list(keypad.outbox), deque()
@@ -462,7 +462,15 @@ class BusMaster:
                     future.set_exception(exc)
             if keypad.online is not False:
                 keypad.online = False
-                self.listener.device_event(keypad.address, "offline", "port lost")
+                self._tell(keypad.address, "offline", "port lost")
+
+    def _tell(self, address: int, kind: str, detail: str = "") -> None:
+        """Report a device event; a listener failure (database down) is logged, never
+        allowed to stop the bus."""
+        try:
+            self.listener.device_event(address, kind, detail)
+        except Exception:
+            log.exception("keypad %s: device event %s not recorded", address, kind)
 
     # ----- running ---------------------------------------------------------------
 
@@ -475,7 +483,7 @@ class BusMaster:
             try:
                 self.cycle()
                 if failures:
-                    self.listener.device_event(0, "port_back", self.line.url)
+                    self._tell(0, "port_back", self.line.url)
                 failures = 0
             except LineFailure as exc:
                 if failures == 0:
@@ -485,6 +493,8 @@ class BusMaster:
                 failures += 1
                 stop.wait(delay)
                 continue
+            except Exception:  # never let one bad cycle end the bus: log, go on
+                log.exception("keypad bus %s: cycle failed", self.line.url)
             if self.after_cycle is not None:
                 self.after_cycle()
             stop.wait(max(0.0, self.cycle_s - (time.monotonic() - started)))

@@ -21,6 +21,7 @@ class Recorder:
     keys: list[tuple[int, KeyEvent]] = field(default_factory=list)
     devices: list[tuple[int, str]] = field(default_factory=list)
     refuse_next: int = 0
+    devices_fail: bool = False
 
     def key_pressed(self, address: int, event: KeyEvent) -> None:
         if self.refuse_next:
@@ -29,6 +30,8 @@ class Recorder:
         self.keys.append((address, event))
 
     def device_event(self, address: int, kind: str, detail: str = "") -> None:
+        if self.devices_fail:
+            raise RuntimeError("database unavailable")
         self.devices.append((address, kind))
 
     def kinds(self, address: int) -> list[str]:

@@ -217,3 +217,12 @@ def test_a_port_that_does_not_exist_is_a_device_error_naming_it(tmp_path: os.Pat
         SerialLine(missing).open()
     assert caught.value.port == missing
     assert "dialout" in caught.value.hint
+
+
+def test_a_listener_that_cannot_record_device_events_does_not_stop_the_bus(
+        keypads: FakeKeypadBus, master: tuple[BusMaster, Recorder]) -> None:
+    bus_master, recorder = master
+    recorder.devices_fail = True
+    keypads.press(2, 0x02)
+    bus_master.cycle()  # online + restarted cannot be recorded; the key still is
+    assert [(a, e.key) for a, e in recorder.keys] == [(2, 0x02)]
