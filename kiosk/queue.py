@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -47,6 +47,9 @@ ROLLING_WINDOW = 20
 ROLLING_MINIMUM = 5
 # A normal ticket waiting longer than this many target waits overtakes priority ones.
 STARVATION_FACTOR = 2
+# Tickets read per service and ordering when calling: enough to outlast the counters
+# racing for the same queue; if all are taken, call_next reads again.
+CANDIDATES_PER_SERVICE = 8
 
 
 @dataclass(frozen=True)
@@ -387,28 +390,43 @@ class Lobby:
         if current is not None and current.status in ("called", "serving"):
             self._finish(counter, current, staff, reason="next customer called")
         services = self.counter_services(counter)
-        for ticket in self._candidates(services):
-            if self._claim(ticket, counter, staff, "call"):
-                return ticket
+        while candidates := self._candidates(services):
+            for ticket in candidates:
+                if self._claim(ticket, counter, staff, "call"):
+                    return ticket
+            # Other counters took every candidate: look again at who still waits.
         counter.current_ticket_id = None
         return None
 
     def _candidates(self, services: list[Service]) -> list[Ticket]:
-        if not services:
-            return []
+        """The tickets that can come first, best first.
+
+        The best ticket is always among the first few of one service, either by
+        (priority class, issue time) or as that service's oldest normal ticket (the
+        one that may be starving), so only those are read: the cost of a call does not
+        grow with the length of the queue."""
         position = {s.code: i for i, s in enumerate(services)}
         target = {s.code: timedelta(minutes=s.target_wait_min * STARVATION_FACTOR)
                   for s in services}
-        waiting = self.session.scalars(select(Ticket).where(
-            Ticket.branch_id == self.branch.id, Ticket.business_date == self.today,
-            Ticket.status == "waiting", Ticket.service_code.in_(list(position)))).all()
+        rank = case(PRIORITY_RANK, value=Ticket.priority, else_=0)
+        found: dict[int, Ticket] = {}
+        for code in position:
+            waiting = select(Ticket).where(
+                Ticket.branch_id == self.branch.id, Ticket.business_date == self.today,
+                Ticket.status == "waiting", Ticket.service_code == code)
+            for query in (
+                    waiting.order_by(rank.desc(), Ticket.issued_at, Ticket.id),
+                    waiting.where(Ticket.priority == "normal")
+                    .order_by(Ticket.issued_at, Ticket.id)):
+                found.update((t.id, t) for t in self.session.scalars(
+                    query.limit(CANDIDATES_PER_SERVICE)))
 
         def order(t: Ticket) -> tuple[int, int, int, datetime, int]:
             starving = t.priority == "normal" and self.now - t.issued_at > target[t.service_code]
             return (0 if starving else 1, -PRIORITY_RANK[t.priority] if not starving else 0,
                     position[t.service_code] if not starving else 0, t.issued_at, t.id)
 
-        return sorted(waiting, key=order)
+        return sorted(found.values(), key=order)
 
     def _claim(self, ticket: Ticket, counter: Counter, staff: str | None, kind: str,
                reason: str = "") -> bool:

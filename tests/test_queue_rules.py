@@ -426,3 +426,30 @@ def test_a_refusal_caught_inside_one_action_leaves_the_counter_at_the_cap(
         last = session.scalar(select(TicketSequence.last_seq).where(
             TicketSequence.service_code == "vip"))
     assert last == 1
+
+
+def test_calling_order_holds_deep_in_a_long_queue(desk: Desk) -> None:
+    t0 = MONDAY_10AM
+    for i in range(20):                                                   # D001-D020
+        desk("take", "claims", at=t0 + timedelta(minutes=i))
+    desk("take", "claims", "vip", at=t0 + timedelta(minutes=25))          # D021 vip
+    for i in range(12):                                                   # A001-A012 care
+        desk("take", "enquiry", "care", at=t0 + timedelta(minutes=26 + i))
+    desk("open_counter", 5, "S5")  # claims first
+    desk("set_services", 5, ["claims", "enquiry"])
+    at = t0 + timedelta(minutes=39)  # nobody waits 40 min yet
+    assert desk("call_next", 5, at=at)["number"] == "D021"                # vip first
+    assert [desk("call_next", 5, at=at)["number"] for _ in range(12)] == \
+        [f"A{i:03d}" for i in range(1, 13)]                               # then care
+    later = t0 + timedelta(minutes=45)  # D001-D005 have waited over 40 min
+    assert [desk("call_next", 5, at=later)["number"] for _ in range(7)] == \
+        [f"D{i:03d}" for i in range(1, 8)]
+
+
+def test_a_starving_ticket_behind_many_priority_tickets_is_still_found(desk: Desk) -> None:
+    t0 = MONDAY_10AM
+    desk("take", "claims", at=t0)                                         # D001 normal
+    for i in range(12):                                                   # D002-D013 care
+        desk("take", "claims", "care", at=t0 + timedelta(minutes=30 + i))
+    desk("open_counter", 4, "S4")
+    assert desk("call_next", 4, at=t0 + timedelta(minutes=41))["number"] == "D001"
