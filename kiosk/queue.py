@@ -51,6 +51,10 @@ STARVATION_FACTOR = 2
 # racing for the same queue; if all are taken, call_next reads again.
 CANDIDATES_PER_SERVICE = 8
 
+# The business day each (database, branch) is known to have rolled to. The day state
+# only moves forward, so once this process has seen today it need not read it again.
+_rolled_until: dict[tuple[str, str], date] = {}
+
 
 @dataclass(frozen=True)
 class WaitEstimate:
@@ -126,8 +130,12 @@ class Lobby:
 
         Runs at the start of every write action, so the first action of a new day
         expires yesterday's leftovers even if nobody ran ``kiosk day close``."""
+        key = (self.session.get_bind().engine.url.render_as_string(), self.branch.id)
+        if _rolled_until.get(key, date.min) >= self.today:
+            return 0  # this process has already seen today's day state
         state = self.session.get(DayState, self.branch.id)
         if state is not None and state.business_date >= self.today:
+            _rolled_until[key] = state.business_date
             return 0
         if state is None:
             self.session.execute(_insert(self.session)(DayState).values(
