@@ -31,6 +31,7 @@ from kiosk.ratings import RATING_KEYS, rating_report, scale_values
 from kiosk.settings import apply_config, default_config
 from printers.fake_keypad import FakeKeypadBus
 from printers.fake_printer import FakePrinter
+from printers.transport import close_all
 
 if TYPE_CHECKING:
     from kiosk.cli import Context
@@ -60,6 +61,7 @@ def simulated_devices(engine: Engine, counters: list[int]) -> Iterator[
         if service is not None:
             service.stop()
         keypads.stop()
+        close_all()
         printer.stop()
 
 

@@ -18,6 +18,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from kiosk.db import make_engine, unit_of_work  # noqa: E402
 from kiosk.migrate import ensure_ready  # noqa: E402
 from kiosk.settings import BranchConfig, apply_config, default_config  # noqa: E402
+from printers.fake_printer import FakePrinter  # noqa: E402
+from printers.transport import close_all  # noqa: E402
 from tests.pg import PostgresServer  # noqa: E402
 
 ROUND_THE_CLOCK = (clock_time(0, 0), clock_time(23, 59, 59))
@@ -67,6 +69,16 @@ def open_all_hours(config: BranchConfig | None = None) -> BranchConfig:
     config = config or default_config()
     return replace(config, hours=dict.fromkeys(range(7), ROUND_THE_CLOCK),
                    holidays=frozenset(), workdays=frozenset())
+
+
+@pytest.fixture
+def printer(tmp_path: Path) -> Iterator[FakePrinter]:
+    """A fake ESC/POS printer on a real pty, stopped (thread joined) after the test;
+    every printer link the test opened is closed first."""
+    fake = FakePrinter(link=tmp_path / "printer").start()
+    yield fake
+    close_all()
+    fake.stop()
 
 
 @pytest.fixture

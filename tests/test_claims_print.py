@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +25,6 @@ from printers.claim_documents import (
 )
 from printers.documents import BranchHeading
 from printers.fake_printer import FakePrinter
-from printers.transport import close_all
 from tests.conftest import MONDAY_10AM
 
 BRANCH = BranchHeading("客户服务中心", "Customer Service Centre", "95500")
@@ -198,15 +196,6 @@ def test_unwritable_pdf_path_is_a_clear_error(engine: Engine, tmp_path: Path) ->
 
 
 # ----- on the roll printer, through the print spool ---------------------------------------------
-
-
-@pytest.fixture
-def printer(tmp_path: Path) -> Iterator[FakePrinter]:
-    """A fake ESC/POS printer on a real pty, stopped (thread joined) after the test."""
-    fake = FakePrinter(link=tmp_path / "printer").start()
-    yield fake
-    close_all()
-    fake.stop()
 
 
 def test_check_print_puts_the_notice_on_the_roll_printer(

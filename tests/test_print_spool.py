@@ -7,7 +7,6 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,16 +17,7 @@ from kiosk.db import unit_of_work
 from kiosk.queue import Lobby
 from kiosk.settings import apply_config
 from printers.fake_printer import FakePrinter
-from printers.transport import close_all
 from tests.conftest import MONDAY_10AM, open_all_hours
-
-
-@pytest.fixture
-def printer(tmp_path: Path) -> Iterator[FakePrinter]:
-    fake = FakePrinter(link=tmp_path / "printer").start()
-    yield fake
-    close_all()
-    fake.stop()
 
 
 @pytest.fixture
