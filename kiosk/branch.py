@@ -32,7 +32,11 @@ _MAX_SEARCH_DAYS = 366
 
 
 @dataclass(frozen=True)
-class BranchInfo:
+class BranchProfile:
+    """What a branch is: identity, hours, calendar exceptions and scalar settings.
+    Shared by the settings file (``BranchConfig``) and the loaded branch
+    (``BranchInfo``)."""
+
     id: str
     name_zh: str
     name_en: str
@@ -43,6 +47,11 @@ class BranchInfo:
     holidays: frozenset[date]
     workdays: frozenset[date]
     settings: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class BranchInfo(BranchProfile):
+    """The branch as one action sees it, with the calendar rules."""
 
     def setting(self, key: str) -> Any:
         return self.settings.get(key, SETTING_DEFAULTS[key])

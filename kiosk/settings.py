@@ -20,6 +20,7 @@ import tomli_w
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from kiosk.branch import BranchProfile
 from kiosk.errors import ConfigError
 from kiosk.models import (
     Branch,
@@ -63,18 +64,10 @@ class ServiceConfig:
 
 
 @dataclass(frozen=True)
-class BranchConfig:
-    id: str
-    name_zh: str
-    name_en: str
-    address: str
-    hotline: str
-    timezone: str
-    hours: dict[int, tuple[time, time]]
-    holidays: frozenset[date]
-    workdays: frozenset[date]
-    settings: dict[str, Any]
-    services: tuple[ServiceConfig, ...]
+class BranchConfig(BranchProfile):
+    """A whole settings document: the branch profile plus services and counters."""
+
+    services: tuple[ServiceConfig, ...] = ()
     counters: dict[int, tuple[str, ...]] = field(default_factory=dict)
 
 
