@@ -351,6 +351,11 @@ class Lobby:
         services = [self.service(code) for code in codes]
         if not services:
             raise UsageError("至少指定一项服务", "name at least one service")
+        twice = sorted({c for c in codes if codes.count(c) > 1})
+        if twice:
+            # The link table holds each service once per counter; say so, not a crash.
+            raise UsageError(f"服务重复：{', '.join(twice)}",
+                             f"service named twice: {', '.join(twice)}", code="duplicate_service")
         set_counter_services(self.session, counter, services)
         return counter
 

@@ -453,3 +453,40 @@ def test_a_starving_ticket_behind_many_priority_tickets_is_still_found(desk: Des
         desk("take", "claims", "care", at=t0 + timedelta(minutes=30 + i))
     desk("open_counter", 4, "S4")
     assert desk("call_next", 4, at=t0 + timedelta(minutes=41))["number"] == "D001"
+
+
+def test_no_show_follows_the_configured_recall_limit(open_engine: Engine) -> None:
+    config = open_all_hours()
+    with unit_of_work(open_engine, write=True) as session:
+        apply_config(session, replace(config, settings={**config.settings, "recall_limit": 3}))
+    desk = Desk(open_engine)
+    desk("take", "claims")
+    desk("open_counter", 4, "S1")
+    desk("call_next", 4)
+    for _ in range(2):
+        desk("recall", 4)
+    with pytest.raises(RuleRefused) as info:
+        desk("no_show", 4)  # two recalls of three: not yet
+    assert info.value.code == "recall_first"
+    assert "2/3" in info.value.zh
+    desk("recall", 4)
+    assert desk("no_show", 4)["status"] == "no_show"
+
+
+def test_calling_next_records_the_finish_of_the_customer_at_the_counter(desk: Desk) -> None:
+    desk("take", "claims")
+    desk("take", "claims")
+    desk("open_counter", 4, "S1")
+    desk("call_next", 4)
+    desk("call_next", 4)
+    assert desk.events("D001")[-1] == ("finish", "called", "done", 4, "S1")
+
+
+def test_naming_a_service_twice_for_a_counter_is_a_usage_error(desk: Desk) -> None:
+    with pytest.raises(UsageError) as info:
+        desk("set_services", 4, ["claims", "enquiry", "claims"])
+    assert "claims" in info.value.en
+    assert "claims" in info.value.zh
+    with unit_of_work(desk.engine) as session:
+        lobby = Lobby(session, now=MONDAY_10AM)
+        assert [s.code for s in lobby.counter_services(lobby.counter(4))] == ["claims"]
