@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 import threading
+from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -75,6 +76,18 @@ def test_rate_with_a_silent_keypad_is_a_device_error(keypads: FakeKeypadBus,
     assert isinstance(result, dict)
     assert result["port"] == keypads.path
     assert result["error"] == "keypad_silent"
+
+
+@pytest.mark.parametrize("address", ["0", "32", "40"])
+def test_rate_at_an_address_outside_1_to_31_is_a_usage_error(
+        keypads: FakeKeypadBus, capsys: pytest.CaptureFixture[str], address: str) -> None:
+    status, result = run_json(capsys, "keypad", "rate", "--port", keypads.path,
+                              "--address", address, "--timeout", "1", "--json")
+    assert status == 2
+    assert isinstance(result, dict)
+    assert "1-31" in result["message_en"]
+    assert "1–31" in result["message_zh"]
+    assert keypads.received == deque()  # nothing went onto the bus
 
 
 def test_listen_prints_one_json_line_per_event(keypads: FakeKeypadBus,

@@ -123,6 +123,7 @@ def cmd_rate(ctx: Context, args: argparse.Namespace) -> None:
 
     if not 1 <= args.timeout <= 255:
         raise UsageError("超时须为 1–255 秒", "--timeout is 1-255 seconds")
+    _addresses(str(args.address))  # 0 is broadcast (never answers), 32+ cannot be framed
     session = random.randrange(1, 2**32)
     link = _open_link(args)
     try:
