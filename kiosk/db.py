@@ -20,7 +20,10 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session
+
+from kiosk.errors import UsageError
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -43,15 +46,30 @@ def resolve_url(cli_url: str | None) -> str:
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine with the connection set-up the queue engine depends on."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        engine = create_engine(
-            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs
-        )
-        _configure_sqlite(engine)
-        return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    """An engine with the connection set-up the queue engine depends on.
+
+    Raises:
+        UsageError: ``url`` is not a URL, or names a database or driver we do not ship
+            (the engine's rules are written for SQLite and PostgreSQL only).
+    """
+    try:
+        parsed = make_url(url)
+        if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+            raise ArgumentError(f"unsupported backend {parsed.get_backend_name()}")
+        if parsed.get_backend_name() == "sqlite":
+            engine = create_engine(
+                url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs
+            )
+            _configure_sqlite(engine)
+            return engine
+        return create_engine(url, pool_pre_ping=True, **kwargs)
+    except (ArgumentError, ValueError, ImportError) as exc:
+        # ValueError: a port that is not a number; ImportError: a driver not installed.
+        # The URL itself is not echoed: it may carry a password.
+        raise UsageError(
+            "无法使用该数据库地址，请使用 sqlite:///文件路径 或 postgresql://用户@主机/库名",
+            f"cannot use this database URL ({exc}); use sqlite:///PATH or "
+            "postgresql://USER@HOST/DBNAME", code="database_url") from exc
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -135,3 +135,25 @@ def test_counter_commands_through_the_cli(sqlite_url: str) -> None:
     assert kiosk(*db, "counter", "pause", "4", "--supervisor", "SUP1").returncode == 0
     assert kiosk(*db, "counter", "resume", "4").returncode == 0
     assert one_json(kiosk(*db, "day", "close", "--json")) == {"expired": 1}  # E003 waited
+
+
+@pytest.mark.parametrize("url", ["notaurl", "mysql://kiosk@localhost/kiosk",
+                                 "postgresql://kiosk:secret@host:port/kiosk"])
+def test_a_database_url_we_cannot_use_is_a_usage_error(url: str) -> None:
+    result = kiosk("--db", url, "queue", "--json")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "数据库" in result.stderr
+    assert "sqlite" in result.stderr
+    assert "secret" not in result.stderr + result.stdout
+    assert one_json(result)["error"] == "database_url"
+
+
+def test_exporting_settings_to_a_missing_folder_is_a_usage_error(
+        sqlite_url: str, tmp_path: Path) -> None:
+    target = tmp_path / "no" / "such" / "branch.toml"
+    result = kiosk("--db", sqlite_url, "settings", "export", str(target))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "无法写入" in result.stderr
+    assert str(target) in result.stderr

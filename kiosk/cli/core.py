@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kiosk.db import unit_of_work
-from kiosk.errors import DeviceError
+from kiosk.errors import DeviceError, UsageError
 from kiosk.queue import Lobby
 
 if TYPE_CHECKING:
@@ -103,7 +103,12 @@ def cmd_settings_export(ctx: Context, args: argparse.Namespace) -> None:
     if args.file == "-":
         sys.stdout.write(text)
     else:
-        Path(args.file).write_text(text, encoding="utf-8")
+        try:
+            Path(args.file).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"无法写入 {args.file}：{exc.strerror}",
+                             f"cannot write {args.file}: {exc.strerror}",
+                             code="export_path") from exc
         ctx.emit({"written": args.file}, f"settings written to {args.file}")
 
 
