@@ -46,6 +46,9 @@ _READ_SLICE_S = 0.002
 SEEN_WINDOW = 64
 # Events fetched from one keypad per cycle, so one busy keypad cannot starve the rest.
 EVENTS_PER_CYCLE = 4
+# Cycles a queued command is tried again after NAK 4 (busy: "try again next cycle")
+# before it fails; a rating request goes stale long before a keypad stops being busy.
+BUSY_RETRY_CYCLES = 3
 DEFAULT_CYCLE_S = 0.1
 _REOPEN_BACKOFF_S = (0.2, 0.5, 1.0, 2.0, 5.0)
 
@@ -300,6 +303,7 @@ class KeypadLine:
     last_poll: PollReply | None = None
     seen: deque[int] = field(default_factory=lambda: deque(maxlen=SEEN_WINDOW))
     outbox: deque[tuple[int, bytes, Future[Frame]]] = field(default_factory=deque)
+    busy_cycles: int = 0  # cycles the head of the outbox was refused busy
 
 
 class BusMaster:
@@ -384,14 +388,27 @@ class BusMaster:
                 if not keypad.outbox:
                     return
                 command, data, future = keypad.outbox.popleft()
-            if not future.set_running_or_notify_cancel():
+            if not future.running() and not future.set_running_or_notify_cancel():
                 continue
             try:
-                future.set_result(self.link.exchange(keypad.address, command, data))
+                reply = self.link.exchange(keypad.address, command, data)
+            except Nak as exc:
+                if exc.nak_code == NakCode.BUSY and keypad.busy_cycles < BUSY_RETRY_CYCLES:
+                    # not acted on: the same command again at the keypad's next turn
+                    keypad.busy_cycles += 1
+                    with self._lock:
+                        keypad.outbox.appendleft((command, data, future))
+                    return
+                keypad.busy_cycles = 0
+                future.set_exception(exc)
             except DeviceError as exc:
+                keypad.busy_cycles = 0
                 future.set_exception(exc)
                 if isinstance(exc, LineFailure):
                     raise
+            else:
+                keypad.busy_cycles = 0
+                future.set_result(reply)
 
     def _answered(self, keypad: KeypadLine) -> None:
         if keypad.online is False:
@@ -457,8 +474,9 @@ class BusMaster:
         for keypad in self.keypads.values():
             with self._lock:
                 pending, keypad.outbox = list(keypad.outbox), deque()
+            keypad.busy_cycles = 0
             for _command, _data, future in pending:
-                if future.set_running_or_notify_cancel():
+                if future.running() or future.set_running_or_notify_cancel():
                     future.set_exception(exc)
             if keypad.online is not False:
                 keypad.online = False

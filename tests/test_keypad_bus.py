@@ -10,7 +10,7 @@ import pytest
 
 from printers import kp1
 from printers.fake_keypad import FakeKeypadBus
-from printers.keypad_bus import BusMaster, Kp1Link, LineFailure, NoReply, SerialLine
+from printers.keypad_bus import BusMaster, Kp1Link, LineFailure, Nak, NoReply, SerialLine
 from tests.keypad_support import Recorder, keypads, no_thread_left, wait_until
 
 __all__ = ["keypads", "no_thread_left"]  # fixtures used by name below
@@ -195,6 +195,36 @@ def test_commands_queued_from_another_thread_are_sent_at_the_keypads_turn(
     assert done.result(0).command == kp1.Command.REQUEST_RATING | kp1.REPLY
     assert keypads.state(2)["session"] == 4242
     assert keypads.state(2)["state"] == kp1.KeypadState.WAITING
+
+
+def test_a_command_refused_busy_is_sent_again_next_cycle(
+        keypads: FakeKeypadBus, master: tuple[BusMaster, Recorder]) -> None:
+    bus_master, _ = master
+    bus_master.cycle()
+    keypads.busy(2, replies=1)  # NAK 4: "try again next cycle"
+    done = bus_master.request_rating(2, session=77, timeout_s=20)
+    bus_master.cycle()
+    assert not done.done()
+    assert keypads.state(2)["state"] == kp1.KeypadState.IDLE
+    bus_master.cycle()
+    assert done.result(0).command == kp1.Command.REQUEST_RATING | kp1.REPLY
+    assert keypads.state(2)["session"] == 77
+
+
+def test_a_keypad_that_stays_busy_fails_the_command_after_a_few_cycles(
+        keypads: FakeKeypadBus, master: tuple[BusMaster, Recorder]) -> None:
+    bus_master, _ = master
+    bus_master.cycle()
+    keypads.busy(2, replies=1000)
+    done = bus_master.request_rating(2, session=78, timeout_s=20)
+    cycles = 0
+    while not done.done():
+        assert cycles < 10, "a command refused busy forever must fail, not wait forever"
+        bus_master.cycle()
+        cycles += 1
+    error = done.exception()
+    assert isinstance(error, Nak)
+    assert error.nak_code == kp1.NakCode.BUSY
 
 
 def test_an_unplugged_port_is_reported_and_the_thread_stops(keypads: FakeKeypadBus) -> None:
