@@ -99,6 +99,22 @@ def test_a_missing_keypad_goes_offline_after_three_cycles_and_comes_back(
     assert bus_master.online(2) is True
 
 
+def test_voice_fault_and_stuck_key_are_reported_when_they_start_and_end(
+        keypads: FakeKeypadBus, master: tuple[BusMaster, Recorder]) -> None:
+    bus_master, recorder = master
+    bus_master.cycle()
+    keypads.set_voice_fault(2, True)
+    keypads.set_key_stuck(3, True)
+    bus_master.cycle()
+    bus_master.cycle()  # a flag still set is not reported again
+    keypads.set_voice_fault(2, False)
+    keypads.set_key_stuck(3, False)
+    bus_master.cycle()
+    assert recorder.kinds(2) == ["online", "restarted", "voice_fault", "voice_ok"]
+    assert recorder.kinds(3) == ["online", "restarted", "key_stuck", "key_released"]
+    assert recorder.kinds(1) == ["online", "restarted"]
+
+
 def test_events_are_fetched_recorded_and_acknowledged(
         keypads: FakeKeypadBus, master: tuple[BusMaster, Recorder]) -> None:
     bus_master, recorder = master
