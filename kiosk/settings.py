@@ -99,6 +99,9 @@ def load_toml(path: Path) -> BranchConfig:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise _fail(str(path), "文件", "无法读取", f"cannot read: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise _fail(str(path), "文件", "不是 UTF-8 文本",
+                    f"not UTF-8 text (byte {exc.start})") from exc
     return parse_config(text, str(path))
 
 
@@ -126,6 +129,23 @@ def _validate(doc: dict[str, Any], source: str) -> BranchConfig:  # noqa: C901 -
                         f"expected {kind.__name__}, got {value!r}")
         return value
 
+    def table(key: str) -> dict[str, Any]:
+        """A top-level table (absent: empty); any other shape names the key."""
+        value = doc.get(key, {})
+        if not isinstance(value, dict):
+            raise _fail(source, key, "应为表", f"expected a table [{key}], got {value!r}")
+        return value
+
+    def tables(key: str) -> list[dict[str, Any]]:
+        """An array of tables (``[[key]]``); each item must be a table."""
+        value = doc.get(key, [])
+        if not isinstance(value, list):
+            raise _fail(source, key, "应为表数组", f"expected [[{key}]] tables, got {value!r}")
+        for i, item in enumerate(value):
+            if not isinstance(item, dict):
+                raise _fail(source, f"{key}[{i}]", "应为表", f"expected a table, got {item!r}")
+        return value
+
     branch = doc.get("branch")
     if not isinstance(branch, dict):
         raise _fail(source, "[branch]", "缺少分支机构信息", "missing [branch] table")
@@ -137,7 +157,7 @@ def _validate(doc: dict[str, Any], source: str) -> BranchConfig:  # noqa: C901 -
             from exc
 
     hours: dict[int, tuple[time, time]] = {}
-    for key, value in (doc.get("hours") or {}).items():
+    for key, value in table("hours").items():
         if key not in WEEKDAYS:
             raise _fail(source, f"hours.{key}", "未知星期", f"unknown weekday (use {WEEKDAYS})")
         try:
@@ -145,9 +165,15 @@ def _validate(doc: dict[str, Any], source: str) -> BranchConfig:  # noqa: C901 -
         except ValueError as exc:
             raise _fail(source, f"hours.{key}", "营业时间格式错误", str(exc)) from exc
 
+    calendar = table("calendar")
+
     def dates(key: str) -> frozenset[date]:
         out = set()
-        for item in (doc.get("calendar") or {}).get(key, []):
+        items = calendar.get(key, [])
+        if not isinstance(items, list):
+            raise _fail(source, f"calendar.{key}", "应为日期列表",
+                        f"expected a list of dates, got {items!r}")
+        for item in items:
             try:
                 out.add(item if isinstance(item, date) else date.fromisoformat(str(item)))
             except ValueError as exc:
@@ -162,12 +188,18 @@ def _validate(doc: dict[str, Any], source: str) -> BranchConfig:  # noqa: C901 -
                     f"dates both holiday and workday: {both}")
 
     settings: dict[str, Any] = {}
-    for key, value in (doc.get("settings") or {}).items():
+    for key, value in table("settings").items():
         kind = SETTING_TYPES.get(key)
         if kind is None:
             raise _fail(source, f"settings.{key}", "未知设置项", "unknown setting")
         if isinstance(value, bool) and kind is int or not isinstance(value, kind):
             raise _fail(source, f"settings.{key}", "类型错误", f"wrong type: {value!r}")
+        # Counts and day spans are never negative; notices are lines of text.
+        if kind is int and isinstance(value, int) and value < 0:
+            raise _fail(source, f"settings.{key}", "不能为负数", f"must not be negative: {value}")
+        if isinstance(value, list) and not all(isinstance(line, str) for line in value):
+            raise _fail(source, f"settings.{key}", "应为文字列表",
+                        f"expected a list of strings, got {value!r}")
         settings[key] = value
     if settings.get("rating_scale", 4) not in (3, 4, 5):
         raise _fail(source, "settings.rating_scale", "只能为 3、4 或 5", "must be 3, 4 or 5")
@@ -175,7 +207,7 @@ def _validate(doc: dict[str, Any], source: str) -> BranchConfig:  # noqa: C901 -
     services = []
     seen_codes: set[str] = set()
     seen_prefixes: set[str] = set()
-    for i, raw in enumerate(doc.get("services") or []):
+    for i, raw in enumerate(tables("services")):
         where = f"services[{i}]"
         code = need(raw, "code", str, where)
         prefix = need(raw, "prefix", str, where)
@@ -193,6 +225,11 @@ def _validate(doc: dict[str, Any], source: str) -> BranchConfig:  # noqa: C901 -
                 span = parse_hours(str(raw["hours"]))
             except ValueError as exc:
                 raise _fail(source, f"{where}.hours", "时间格式错误", str(exc)) from exc
+        enabled = raw.get("enabled", True)
+        if not isinstance(enabled, bool):
+            # bool("no") is True: a quoted value would silently keep the service open.
+            raise _fail(source, f"{where}.enabled", "应为 true 或 false",
+                        f"expected true or false, got {enabled!r}")
         waits = [need(raw, k, int, where) for k in ("target_wait_min", "target_handle_min")]
         if min(waits) <= 0:
             raise _fail(source, where, "目标时间须为正数", "target minutes must be positive")
@@ -200,13 +237,13 @@ def _validate(doc: dict[str, Any], source: str) -> BranchConfig:  # noqa: C901 -
             code=code, prefix=prefix, name_zh=need(raw, "name_zh", str, where),
             name_en=need(raw, "name_en", str, where), target_wait_min=waits[0],
             target_handle_min=waits[1], daily_cap=cap, hours=span,
-            enabled=bool(raw.get("enabled", True)),
+            enabled=enabled,
         ))
     if not services:
         raise _fail(source, "services", "至少需要一项服务", "at least one service is needed")
 
     counters: dict[int, tuple[str, ...]] = {}
-    for i, raw in enumerate(doc.get("counters") or []):
+    for i, raw in enumerate(tables("counters")):
         where = f"counters[{i}]"
         number = need(raw, "number", int, where)
         codes = tuple(need(raw, "services", list, where))

@@ -130,3 +130,34 @@ def test_cached_branch_settings_follow_an_import_made_by_another_process(
                     str(edited)], check=True, capture_output=True, timeout=60)
     with unit_of_work(any_engine) as session:
         assert load_branch(session).hotline == "95522"
+
+
+@pytest.mark.parametrize(("edit", "where"), [
+    (lambda d: d.update(hours="08:30-17:30"), "hours"),
+    (lambda d: d.update(settings=5), "settings"),
+    (lambda d: d.update(calendar={"holidays": 5}), "calendar.holidays"),
+    (lambda d: d.update(calendar=["2026-01-01"]), "calendar"),
+    (lambda d: d.update(services={"code": "claims"}), "services"),
+    (lambda d: d.update(services=["code"]), "services[0]"),
+    (lambda d: d.update(counters=[5]), "counters[0]"),
+    (lambda d: d["services"][0].update(enabled="no"), "services[0].enabled"),
+    (lambda d: d["settings"].update(recall_limit=-1), "settings.recall_limit"),
+    (lambda d: d["settings"].update(ticket_notice_zh=[1, 2]), "settings.ticket_notice_zh"),
+])
+def test_wrongly_shaped_values_are_config_errors_naming_the_field(  # type: ignore[no-untyped-def]
+        engine: Engine, edit, where: str) -> None:
+    doc = tomllib.loads(export_text(engine))
+    edit(doc)
+    with pytest.raises(ConfigError) as info:
+        parse_config(dump_toml(doc), "edited.toml")
+    assert f"edited.toml: {where}" in info.value.en
+    assert "edited.toml：" in info.value.zh
+
+
+def test_a_file_that_is_not_utf8_text_is_a_config_error(tmp_path: Path) -> None:
+    bad = tmp_path / "branch.toml"
+    bad.write_bytes(b"\xff\xfe[branch]\n")
+    with pytest.raises(ConfigError) as info:
+        load_toml(bad)
+    assert str(bad) in info.value.en
+    assert "UTF-8" in info.value.en
