@@ -4,6 +4,9 @@ duplicates, NAKs, bad CRCs, garbage and an unplugged line."""
 from __future__ import annotations
 
 import os
+import select
+import threading
+import tty
 from collections.abc import Iterator
 
 import pytest
@@ -79,6 +82,50 @@ def test_a_retried_request_is_answered_again_but_not_acted_on_twice(
     keypads.corrupt(2, replies=2)
     link.ack_event(2, event.event_id)
     assert keypads.state(2)["pending"] == 1
+
+
+def test_nak_bad_crc_is_retried_with_the_same_seq_and_other_naks_are_not(
+        no_thread_left: None) -> None:
+    """A keypad that NAKs 1 (it saw a corrupted request) has not acted: the host sends
+    the same request again. Any other NAK ends the exchange."""
+    master_fd, slave_fd = os.openpty()
+    tty.setraw(master_fd)
+    tty.setraw(slave_fd)
+    # the answers, in turn; every request after them is NAKed 5 (unknown event id)
+    naks = [kp1.NakCode.BAD_CRC, kp1.NakCode.BAD_CRC, None]
+    heard: list[kp1.Frame] = []
+    stop = threading.Event()
+
+    def keypad() -> None:
+        hunter = kp1.FrameHunter()
+        while not stop.is_set():
+            if not select.select([master_fd], [], [], 0.01)[0]:
+                continue
+            for frame in hunter.feed(os.read(master_fd, 64)):
+                code = naks[len(heard)] if len(heard) < len(naks) else kp1.NakCode.UNKNOWN_EVENT
+                heard.append(frame)
+                reply = frame.nak(code) if code else frame.reply(b"\x00\x00\x00")
+                os.write(master_fd, reply.encode())
+
+    thread = threading.Thread(target=keypad)
+    thread.start()
+    line = SerialLine(os.ttyname(slave_fd))
+    line.open()
+    try:
+        link = Kp1Link(line)
+        assert link.poll(4) == kp1.PollReply(0, 0, 0)
+        assert [f.seq for f in heard] == [heard[0].seq] * 3
+        assert link.stats.retries == 2
+        with pytest.raises(Nak) as caught:
+            link.ack_event(4, 9)
+        assert caught.value.nak_code == kp1.NakCode.UNKNOWN_EVENT
+        assert len(heard) == 4  # not retried
+    finally:
+        line.close()
+        stop.set()
+        thread.join(5)
+        os.close(master_fd)
+        os.close(slave_fd)
 
 
 def test_a_missing_keypad_goes_offline_after_three_cycles_and_comes_back(
