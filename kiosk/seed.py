@@ -21,7 +21,7 @@ from sqlalchemy import Engine, func, insert, select
 from kiosk import clock
 from kiosk.branch import BranchInfo, load_branch
 from kiosk.db import unit_of_work
-from kiosk.errors import RuleRefused
+from kiosk.errors import RuleRefused, UsageError
 from kiosk.models import Counter, CounterService, Service, Ticket, TicketEvent, TicketSequence
 
 # Share of the day's customers per service (what a large branch sees).
@@ -38,6 +38,8 @@ DAYS_PER_TRANSACTION = 10
 def seed_history(engine: Engine, days: int, seed: int = 1,
                  now: datetime | None = None) -> dict[str, Any]:
     """Fill the ``days`` calendar days before today with tickets and their events."""
+    if days < 1:
+        raise UsageError(f"天数须至少为 1，收到 {days}", f"--days must be at least 1, got {days}")
     started = timer.perf_counter()
     rng = random.Random(seed)
     now = now or clock.now()

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, func, select
 
 from kiosk.branch import load_branch
 from kiosk.db import unit_of_work
-from kiosk.errors import RuleRefused
+from kiosk.errors import RuleRefused, UsageError
 from kiosk.models import Ticket, TicketEvent, TicketSequence
 from kiosk.queue import Lobby
 from kiosk.seed import seed_history
@@ -60,3 +60,10 @@ def test_seeding_twice_is_refused(engine: Engine) -> None:
     seed_history(engine, days=3, now=MONDAY_10AM)
     with pytest.raises(RuleRefused):
         seed_history(engine, days=3, now=MONDAY_10AM)
+
+
+@pytest.mark.parametrize("days", [0, -3])
+def test_a_period_of_no_days_is_a_usage_error(engine: Engine, days: int) -> None:
+    with pytest.raises(UsageError) as info:
+        seed_history(engine, days=days, now=MONDAY_10AM)
+    assert str(days) in info.value.en
