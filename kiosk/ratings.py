@@ -48,6 +48,9 @@ LABELS: dict[str, tuple[str, str]] = {
 # "not rated" this long after its own timeout.
 REQUEST_GRACE_S = 15
 OPEN_REQUEST = ("pending", "sent")
+# A request whose REQUEST_RATING got no reply may still have reached the keypad (only
+# the replies were lost): a key with its session proves it did, so it is answered.
+ANSWERABLE = (*OPEN_REQUEST, "failed")
 
 
 def scale_values(scale: int) -> list[str]:
@@ -75,7 +78,7 @@ def open_request(session: Session, branch: BranchInfo, finish: TicketEvent, *,
             update(RatingRequest)
             .where(RatingRequest.branch_id == branch.id,
                    RatingRequest.counter_number == finish.counter_number,
-                   RatingRequest.status.in_(OPEN_REQUEST))
+                   RatingRequest.status.in_(ANSWERABLE))
             .values(status="superseded", closed_at=now)
             .execution_options(synchronize_session=False))
     request = RatingRequest(
@@ -99,7 +102,7 @@ def answer_request(session: Session, branch: BranchInfo, request_id: int, value:
     # populate_existing: a bulk UPDATE in this session (a supersede) must be seen
     request = session.get(RatingRequest, request_id, with_for_update=True,
                           populate_existing=True)
-    if request is None or request.branch_id != branch.id or request.status not in OPEN_REQUEST:
+    if request is None or request.branch_id != branch.id or request.status not in ANSWERABLE:
         return None
     request.closed_at = at
     if _rating_of(session, request.ticket_id) is not None:

@@ -119,6 +119,38 @@ def test_call_next_finishing_the_previous_customer_asks_for_that_customers_ratin
     assert (rating.ticket_id, rating.value, rating.staff) == (first.id, "dissatisfied", "S02")
 
 
+def test_a_rating_for_a_request_whose_replies_were_all_lost_is_still_stored(
+        branch: Engine, no_thread_left: None) -> None:
+    """REQUEST_RATING reached the keypad but its three replies were lost: the host
+    counts it failed, yet the keypad asks the customer; that answer must count."""
+    bus = FakeKeypadBus([1, 2])
+    path = bus.start()
+    try:
+        with unit_of_work(branch, write=True) as session:
+            configure_port(session, path, {1: 1, 2: 2})
+        service = KeypadService(branch)  # not started: cycled by hand
+        (master,) = service.masters
+        try:
+            master.cycle()
+            ticket = serve_one(branch, 1)
+            assert master.after_cycle is not None
+            master.after_cycle()  # the sweep queues REQUEST_RATING for keypad 1
+            bus.corrupt(1, replies=3)
+            master.cycle()
+            with unit_of_work(branch) as session:
+                (request,) = session.scalars(select(RatingRequest)).all()
+                assert request.status == "failed"  # the host saw no reply
+            assert bus.state(1)["session"] == request.id  # yet the keypad asks
+            bus.press(1, 0x02)
+            master.cycle()
+        finally:
+            master.line.close()
+    finally:
+        bus.stop()
+    (rating,) = ratings_of(branch)
+    assert (rating.ticket_id, rating.value, rating.staff) == (ticket.id, "satisfied", "S01")
+
+
 def test_a_request_left_unanswered_is_stored_as_not_rated(
         branch: Engine, no_thread_left: None) -> None:
     with running_lobby(branch, timeout_s=1) as (bus, _service):

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
 from kiosk.branch import load_branch
 from kiosk.db import unit_of_work
@@ -126,3 +127,33 @@ def test_a_finish_committed_late_does_not_supersede_a_newer_request(open_engine:
         late = open_request(session, branch, older, timeout_s=30, now=T)
         assert late.status == "superseded"
         assert answer_request(session, branch, current.id, "satisfied", at=T) is not None
+
+
+def test_a_failed_request_is_answered_by_its_session_until_a_newer_one_supersedes_it(
+        open_engine: Engine) -> None:
+    first, second = serve(open_engine, 2, "new_business", 0), serve(open_engine, 2,
+                                                                    "new_business", 1)
+    with unit_of_work(open_engine, write=True) as session:
+        branch = load_branch(session)
+        lost = open_request(session, branch, first, timeout_s=30, now=T)
+        lost.status = "failed"  # REQUEST_RATING got no reply; it may have arrived
+        session.flush()
+        assert answer_request(session, branch, lost.id, "satisfied", at=T) is not None
+        again = open_request(session, branch, second, timeout_s=30, now=T)
+        again.status = "failed"
+        session.flush()
+        open_request(session, branch, serve_in(session, 2, minute=2), timeout_s=30, now=T)
+        # the customer now at the counter is a newer one: the old session is stale
+        assert answer_request(session, branch, again.id, "satisfied", at=T) is None
+        assert session.get(RatingRequest, again.id).status == "superseded"  # type: ignore[union-attr]
+
+
+def serve_in(session: Session, counter: int, minute: int) -> TicketEvent:
+    """Take, call and finish a ticket at ``counter`` within ``session``."""
+    lobby = Lobby(session, now=T + timedelta(minutes=minute))
+    lobby.take("new_business")
+    lobby.call_next(counter)
+    ticket = lobby.finish(counter)
+    session.flush()
+    return session.scalars(select(TicketEvent).where(
+        TicketEvent.ticket_id == ticket.id, TicketEvent.kind == "finish")).one()
