@@ -157,3 +157,17 @@ def test_exporting_settings_to_a_missing_folder_is_a_usage_error(
     assert "Traceback" not in result.stderr
     assert "无法写入" in result.stderr
     assert str(target) in result.stderr
+
+
+def test_a_malformed_command_line_with_json_still_prints_one_json_error(sqlite_url: str) -> None:
+    result = kiosk("--db", sqlite_url, "ticket", "take", "claims", "--priority", "bogus",
+                   "--json")
+    assert result.returncode == 2
+    assert one_json(result)["error"] == "usage"
+    assert "用法错误" in result.stderr
+    assert "bogus" in result.stderr
+    plain = kiosk("--db", sqlite_url, "counter", "call", "four")
+    assert plain.returncode == 2
+    assert plain.stdout == ""
+    assert "用法错误" in plain.stderr
+    assert "four" in plain.stderr

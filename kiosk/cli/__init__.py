@@ -19,7 +19,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
@@ -100,8 +100,22 @@ class Commands:
         return self._subparsers
 
 
+class _CommandLineError(Exception):
+    def __init__(self, parser: argparse.ArgumentParser, message: str) -> None:
+        super().__init__(message)
+        self.parser, self.message = parser, message
+
+
+class _Parser(argparse.ArgumentParser):
+    """Hands a malformed command line back to :func:`main`, which reports it like
+    every other usage error (both languages; one JSON object with ``--json``)."""
+
+    def error(self, message: str) -> NoReturn:
+        raise _CommandLineError(self, message)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="kiosk", description="Lobby Kiosk: queue and service kiosk of an insurance branch")
     parser.add_argument("--db", metavar="URL",
                         help="database URL (default: KIOSK_DB_URL, else a SQLite file in "
@@ -127,7 +141,14 @@ def _report(ctx: Context, exc: KioskError, status: int) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = parser.parse_args(words)
+    except _CommandLineError as exc:
+        exc.parser.print_usage(sys.stderr)
+        usage = UsageError(f"用法错误：{exc.message}", f"usage error: {exc.message}",
+                           code="usage")
+        return _report(Context(db_url=None, json="--json" in words), usage, EXIT_USAGE)
     ctx = Context(db_url=args.db, json=getattr(args, "json", False))
     try:
         result = args.handler(ctx, args)
