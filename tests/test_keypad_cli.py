@@ -129,6 +129,22 @@ def test_devices_set_keypad_then_ratings_report(db: str, keypads: FakeKeypadBus,
     assert status == 2  # no such ticket today
 
 
+@pytest.mark.parametrize("script", ["missing.txt", "latin1.txt"])
+def test_simulate_keypad_with_an_unreadable_script_is_a_usage_error(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], no_thread_left: None,
+        script: str) -> None:
+    (tmp_path / "latin1.txt").write_bytes(b"2 key 1 # caf\xe9\n")
+    status = main(["simulate", "keypad", "--addresses", "2", "--script",
+                   str(tmp_path / script), "--seconds", "0.1", "--json"])
+    captured = capsys.readouterr()
+    assert status == 2
+    (line,) = captured.out.splitlines()  # the error only: no pty was opened
+    error = json.loads(line)
+    assert script in error["message_en"]
+    assert "脚本" in error["message_zh"]
+    assert "Traceback" not in captured.err
+
+
 def test_simulate_keypad_prints_its_pty_and_runs_a_script(tmp_path: Path,
                                                          no_thread_left: None) -> None:
     script = tmp_path / "keys.txt"

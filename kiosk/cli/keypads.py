@@ -273,12 +273,18 @@ def cmd_rate_on_screen(ctx: Context, args: argparse.Namespace) -> None:
 def cmd_simulate_keypad(ctx: Context, args: argparse.Namespace) -> None:
     from printers.fake_keypad import FakeKeypadBus
 
+    script: list[str] = []
+    if args.script:  # read before the pty opens: a bad file is a usage error, not a crash
+        try:
+            script = args.script.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"无法读取模拟脚本 {args.script}",
+                             f"cannot read the simulator script {args.script}: {exc}") from exc
     bus = FakeKeypadBus(_addresses(args.addresses), keys=args.keys, baud=args.baud)
     path = bus.start()
     try:
         ctx.emit({"path": path, "addresses": sorted(bus.keypads)}, path)
-        if args.script:
-            _console(bus, args.script.read_text(encoding="utf-8").splitlines())
+        _console(bus, script)
         # stdin is read on a side thread, so --seconds holds even while nobody types;
         # at EOF the keypads keep answering until Ctrl-C or --seconds.
         threading.Thread(target=_console, args=(bus, sys.stdin), daemon=True,
