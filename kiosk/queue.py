@@ -318,7 +318,12 @@ class Lobby:
                       reason: str = "") -> Counter:
         """Pause (暂停办公); refused while this is the only open counter for one of its
         services, unless a supervisor overrides (the override is recorded)."""
-        counter = self.counter(number, lock=True)
+        # Lock every counter of the branch, always in the same order, before asking who
+        # else is open: on PostgreSQL two counters pausing at once would otherwise each
+        # see the other open and both pause (SQLite's write lock already keeps them apart).
+        self.session.scalars(select(Counter.id).where(Counter.branch_id == self.branch.id)
+                             .order_by(Counter.id).with_for_update()).all()
+        counter = self.counter(number)
         if counter.status != "open":
             raise RuleRefused(f"{number} 号窗口未在营业", f"counter {number} is not open",
                               code="not_open")

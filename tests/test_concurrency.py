@@ -123,3 +123,61 @@ def test_kill_9_while_taking_loses_no_printed_number(engine: Engine) -> None:
     assert set(printed) <= stored
     # Nothing half-written: the sequence and the tickets agree, with no gap.
     assert stored == {f"A{i:03d}" for i in range(1, last_seq + 1)}
+
+
+def _someone_waits_for_a_lock(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        return bool(conn.exec_driver_sql(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND wait_event_type = 'Lock'").scalar())
+
+
+@pytest.mark.postgres
+def test_two_counters_pausing_at_once_on_postgresql_leave_one_open(pg_url: str) -> None:
+    """Each pause alone is allowed (the other counter covers claims); both at once
+    would leave claims with no open counter. SQLite's write lock keeps them apart;
+    on PostgreSQL the second pause must wait for the first and then be refused."""
+    import threading
+    import time
+
+    from kiosk.db import make_engine
+    from kiosk.errors import RuleRefused
+    from kiosk.migrate import ensure_ready
+
+    engine = make_engine(pg_url)
+    ensure_ready(engine)
+    with unit_of_work(engine, write=True) as session:
+        apply_config(session, open_all_hours())
+    with unit_of_work(engine, write=True) as session:
+        lobby = Lobby(session, now=MONDAY_10AM)
+        for counter in (4, 5):
+            lobby.set_services(counter, ["claims"])
+            lobby.open_counter(counter, f"S{counter}")
+    outcome: dict[str, str] = {}
+
+    def pause_five() -> None:
+        try:
+            with unit_of_work(engine, write=True) as other:
+                Lobby(other, now=MONDAY_10AM).pause_counter(5)
+            outcome["five"] = "paused"
+        except RuleRefused as exc:
+            outcome["five"] = exc.code
+
+    second = threading.Thread(target=pause_five)
+    try:
+        with unit_of_work(engine, write=True) as session:
+            Lobby(session, now=MONDAY_10AM).pause_counter(4)
+            second.start()
+            # Until counter 5's pause has finished or waits for this transaction.
+            deadline = time.monotonic() + 30
+            while second.is_alive() and not _someone_waits_for_a_lock(engine):
+                assert time.monotonic() < deadline, "the second pause neither ran nor waited"
+                time.sleep(0.01)
+    finally:
+        second.join(timeout=30)
+    assert not second.is_alive()
+    assert outcome == {"five": "only_open_counter"}
+    with unit_of_work(engine) as session:
+        lobby = Lobby(session, now=MONDAY_10AM)
+        assert [lobby.counter(n).status for n in (4, 5)] == ["paused", "open"]
+    engine.dispose()
