@@ -263,6 +263,8 @@ def test_calling_next_finishes_the_customer_still_at_the_counter(desk: Desk) -> 
     desk("start", 4)
     assert desk("call_next", 4)["number"] == "D002"
     assert desk.view("D001")["status"] == "done"
+    # The finish is an event, the outbox that asks the keypad for this customer's rating.
+    assert desk.events("D001")[-1] == ("finish", "serving", "done", 4, "S1")
 
 
 # ----- recall, no-show, cancel, out of order, transfer ----------------------------------
@@ -471,15 +473,6 @@ def test_no_show_follows_the_configured_recall_limit(open_engine: Engine) -> Non
     assert "2/3" in info.value.zh
     desk("recall", 4)
     assert desk("no_show", 4)["status"] == "no_show"
-
-
-def test_calling_next_records_the_finish_of_the_customer_at_the_counter(desk: Desk) -> None:
-    desk("take", "claims")
-    desk("take", "claims")
-    desk("open_counter", 4, "S1")
-    desk("call_next", 4)
-    desk("call_next", 4)
-    assert desk.events("D001")[-1] == ("finish", "called", "done", 4, "S1")
 
 
 def test_naming_a_service_twice_for_a_counter_is_a_usage_error(desk: Desk) -> None:
