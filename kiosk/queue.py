@@ -399,8 +399,8 @@ class Lobby:
         """Call the next ticket for counter ``number``; None when nobody waits.
 
         Order: a normal ticket waiting over twice its target overtakes everything
-        (oldest first); then priority class (vip, care, normal); then the counter's
-        own service order; then the longest wait. A ticket still at the counter is
+        (oldest first); then priority class (vip, care, normal); then the longest
+        wait; the counter's own service order only breaks a tie. A ticket still at the counter is
         finished first, as pressing 下一位 means the customer was served."""
         counter = self._working_counter(number)
         staff = staff or counter.staff
@@ -439,10 +439,10 @@ class Lobby:
                 found.update((t.id, t) for t in self.session.scalars(
                     query.limit(CANDIDATES_PER_SERVICE)))
 
-        def order(t: Ticket) -> tuple[int, int, int, datetime, int]:
+        def order(t: Ticket) -> tuple[int, int, datetime, int, int]:
             starving = t.priority == "normal" and self.now - t.issued_at > target[t.service_code]
             return (0 if starving else 1, -PRIORITY_RANK[t.priority] if not starving else 0,
-                    position[t.service_code] if not starving else 0, t.issued_at, t.id)
+                    t.issued_at, position[t.service_code], t.id)
 
         return sorted(found.values(), key=order)
 

@@ -212,12 +212,19 @@ def test_normal_ticket_waiting_twice_the_target_overtakes_priority(desk: Desk) -
     assert desk("call_next", 4, at=t0 + timedelta(minutes=41))["number"] == "D001"
 
 
-def test_counter_prefers_its_main_service_within_a_priority_class(desk: Desk) -> None:
+def test_within_a_class_the_longest_wait_comes_first_across_services(desk: Desk) -> None:
     desk("take", "enquiry")                                              # A001 first
     desk("take", "policy_change", at=MONDAY_10AM + timedelta(minutes=1))  # C001
     desk("open_counter", 3, "S3")  # counter 3 serves policy_change, then enquiry
-    assert desk("call_next", 3, at=MONDAY_10AM + timedelta(minutes=2))["number"] == "C001"
     assert desk("call_next", 3, at=MONDAY_10AM + timedelta(minutes=2))["number"] == "A001"
+    assert desk("call_next", 3, at=MONDAY_10AM + timedelta(minutes=2))["number"] == "C001"
+
+
+def test_the_counters_service_order_breaks_a_tie_in_issue_time(desk: Desk) -> None:
+    desk("take", "enquiry")                                              # A001
+    desk("take", "policy_change")                                        # C001, same instant
+    desk("open_counter", 3, "S3")  # counter 3 serves policy_change, then enquiry
+    assert desk("call_next", 3)["number"] == "C001"
 
 
 def test_counter_only_calls_its_own_services(desk: Desk) -> None:
