@@ -114,10 +114,15 @@ class Lobby:
             select(Service).join(CounterService, CounterService.service_id == Service.id)
             .where(CounterService.counter_id == counter.id).order_by(CounterService.position)))
 
-    def ticket(self, number: str, day: date | None = None) -> Ticket:
-        row = self.session.scalar(select(Ticket).where(
+    def ticket(self, number: str, day: date | None = None, *, lock: bool = False) -> Ticket:
+        query = select(Ticket).where(
             Ticket.branch_id == self.branch.id, Ticket.business_date == (day or self.today),
-            Ticket.number == number.upper()))
+            Ticket.number == number.upper())
+        if lock:
+            # PostgreSQL: wait for a counter calling this ticket right now, then see
+            # the state it committed.
+            query = query.with_for_update()
+        row = self.session.scalar(query)
         if row is None:
             raise NotFound(f"今天没有 {number} 号票", f"no ticket {number} today",
                            code="unknown_ticket")
@@ -531,7 +536,7 @@ class Lobby:
 
     def cancel(self, ticket_number: str, reason: str = "") -> Ticket:
         self.roll_day()
-        ticket = self.ticket(ticket_number)
+        ticket = self.ticket(ticket_number, lock=True)
         if ticket.status not in ("waiting", "called"):
             raise RuleRefused(f"{ticket.number} 当前状态为 {ticket.status}，不能取消",
                               f"{ticket.number} is {ticket.status} and cannot be cancelled",

@@ -181,3 +181,55 @@ def test_two_counters_pausing_at_once_on_postgresql_leave_one_open(pg_url: str) 
         lobby = Lobby(session, now=MONDAY_10AM)
         assert [lobby.counter(n).status for n in (4, 5)] == ["paused", "open"]
     engine.dispose()
+
+
+@pytest.mark.postgres
+def test_a_cancel_racing_a_call_on_postgresql_records_the_called_state(pg_url: str) -> None:
+    """The customer cancels at the kiosk while a counter is calling their ticket: the
+    cancel waits for the call and its event says it cancelled a called ticket."""
+    import threading
+    import time
+
+    from kiosk.db import make_engine
+    from kiosk.migrate import ensure_ready
+
+    engine = make_engine(pg_url)
+    ensure_ready(engine)
+    with unit_of_work(engine, write=True) as session:
+        apply_config(session, open_all_hours())
+    with unit_of_work(engine, write=True) as session:
+        lobby = Lobby(session, now=MONDAY_10AM)
+        lobby.take("claims")
+        lobby.open_counter(4, "S4")
+    errors: list[BaseException] = []
+
+    def cancel() -> None:
+        try:
+            with unit_of_work(engine, write=True) as other:
+                Lobby(other, now=MONDAY_10AM).cancel("D001", "customer left")
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+
+    canceller = threading.Thread(target=cancel)
+    try:
+        with unit_of_work(engine, write=True) as session:
+            assert Lobby(session, now=MONDAY_10AM).call_next(4) is not None
+            canceller.start()
+            deadline = time.monotonic() + 30
+            while canceller.is_alive() and not _someone_waits_for_a_lock(engine):
+                assert time.monotonic() < deadline, "the cancel neither ran nor waited"
+                time.sleep(0.01)
+    finally:
+        canceller.join(timeout=30)
+    assert not canceller.is_alive()
+    assert errors == []
+    with unit_of_work(engine) as session:
+        lobby = Lobby(session, now=MONDAY_10AM)
+        ticket = lobby.ticket("D001")
+        last = session.scalars(select(TicketEvent).where(TicketEvent.ticket_id == ticket.id)
+                               .order_by(TicketEvent.id.desc())).first()
+        assert ticket.status == "cancelled"
+        assert last is not None
+        assert (last.kind, last.from_state) == ("cancel", "called")
+        assert lobby.counter(4).current_ticket_id is None
+    engine.dispose()
