@@ -171,3 +171,17 @@ def test_a_malformed_command_line_with_json_still_prints_one_json_error(sqlite_u
     assert plain.stdout == ""
     assert "用法错误" in plain.stderr
     assert "four" in plain.stderr
+
+
+def test_settings_of_another_branch_are_refused_and_change_nothing(
+        sqlite_url: str, tmp_path: Path) -> None:
+    out = tmp_path / "branch.toml"
+    assert kiosk("--db", sqlite_url, "settings", "export", str(out)).returncode == 0
+    before = out.read_text(encoding="utf-8")
+    out.write_text(before.replace('id = "BR0001"', 'id = "BR0002"'), encoding="utf-8")
+    refused = kiosk("--db", sqlite_url, "settings", "import", str(out), "--json")
+    assert refused.returncode == 2
+    assert one_json(refused)["error"] == "other_branch"
+    assert "BR0002" in refused.stderr
+    assert kiosk("--db", sqlite_url, "settings", "export", "-").stdout == before
+    assert kiosk("--db", sqlite_url, "ticket", "take", "claims").returncode == 0

@@ -113,10 +113,19 @@ def cmd_settings_export(ctx: Context, args: argparse.Namespace) -> None:
 
 
 def cmd_settings_import(ctx: Context, args: argparse.Namespace) -> None:
+    from kiosk.branch import current_branch_id
+    from kiosk.errors import UsageError
     from kiosk.settings import apply_config, load_toml
 
     config = load_toml(args.file)  # validated in full before the database is touched
     with unit_of_work(ctx.engine, write=True) as session:
+        here = current_branch_id(session)
+        if config.id != here:
+            # A file for another branch would add a second branch beside this one.
+            raise UsageError(
+                f"{args.file} 是网点 {config.id} 的设置，本数据库属于网点 {here}",
+                f"{args.file} holds the settings of branch {config.id}; this database "
+                f"belongs to branch {here}", code="other_branch")
         apply_config(session, config)
     ctx.emit({"imported": str(args.file), "branch": config.id},
              f"settings of {config.id} imported from {args.file}")
