@@ -200,9 +200,16 @@ class Kp1Link:
 
     def _await_reply(self, request: Frame) -> Frame | None:
         deadline = time.monotonic() + self.reply_timeout_s
+        # A reply begun before the deadline may finish after it, but no later than one
+        # longest frame's line time: a line that babbles without a 4 ms gap must not
+        # hold the exchange (and the whole bus) for as long as it babbles.
+        longest_frame_s = (kp1.HEADER_LEN + kp1.MAX_DATA + 2) * 10 / self.line.baud
+        hard_deadline = deadline + longest_frame_s
         last_byte = 0.0
         while True:
             now = time.monotonic()
+            if now >= hard_deadline:
+                return self._match(request, self.hunter.silence())
             if self.hunter.partial:
                 gap_left = kp1.INTER_BYTE_GAP_S - (now - last_byte)
                 if gap_left <= 0:
@@ -210,7 +217,7 @@ class Kp1Link:
                     if found is not None:
                         return found
                     continue
-                wait = gap_left  # a reply that has begun may finish past the deadline
+                wait = min(gap_left, hard_deadline - now)
             else:
                 if now >= deadline:
                     return None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import select
 import threading
+import time
 import tty
 from collections.abc import Iterator
 
@@ -319,3 +320,40 @@ def test_a_listener_that_cannot_record_device_events_does_not_stop_the_bus(
     keypads.press(2, 0x02)
     bus_master.cycle()  # online + restarted cannot be recorded; the key still is
     assert [(a, e.key) for a, e in recorder.keys] == [(2, 0x02)]
+
+
+def test_a_babbling_line_does_not_hold_an_exchange_while_it_babbles(
+        no_thread_left: None) -> None:
+    """Bytes arriving without a 4 ms gap keep a partial frame open; the host still
+    gives up on a reply one longest frame after its reply timeout."""
+    master_fd, slave_fd = os.openpty()
+    tty.setraw(master_fd)
+    tty.setraw(slave_fd)
+    stop = threading.Event()
+    babbling = threading.Event()
+
+    def babble() -> None:  # 0xA5 over and over: every byte starts a new frame hunt
+        babbling.set()
+        deadline = time.monotonic() + 10
+        while not stop.is_set() and time.monotonic() < deadline:
+            if select.select([], [master_fd], [], 0.01)[1]:
+                os.write(master_fd, b"\xa5" * 256)
+            while select.select([master_fd], [], [], 0)[0]:
+                os.read(master_fd, 4096)  # the host's requests
+        babbling.clear()
+
+    thread = threading.Thread(target=babble)
+    thread.start()
+    line = SerialLine(os.ttyname(slave_fd))
+    line.open()
+    try:
+        assert babbling.wait(5)
+        with pytest.raises(NoReply):
+            Kp1Link(line).poll(4)
+        assert babbling.is_set(), "the exchange lasted as long as the babble"
+    finally:
+        line.close()
+        stop.set()
+        thread.join(15)
+        os.close(master_fd)
+        os.close(slave_fd)
