@@ -19,6 +19,7 @@ Data flow (one :class:`KeypadService` process is the only one touching the ports
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -343,22 +344,34 @@ def _run_counter(lobby: Lobby, counter: int, key: int) -> str:
 class KeypadService:
     """Every configured port's bus master with its desk, as one start/stop unit.
 
-    ``kiosk keypad serve`` runs one; tests start it and always stop it."""
+    ``kiosk keypad serve`` runs one; tests start it and always stop it. While it runs,
+    a watcher compares the stored keypad configuration every ``config_check_s``
+    seconds and rebuilds the bus masters when a technician has changed it with
+    ``kiosk devices set keypad`` (a keypad moved to another counter, a new address,
+    another port), so a remapped keypad never acts for its old counter."""
 
     def __init__(self, engine: Engine, *, cycle_s: float = 0.1,
-                 now: Callable[[], datetime] = clock.now) -> None:
+                 now: Callable[[], datetime] = clock.now, config_check_s: float = 2.0) -> None:
+        self.engine, self.cycle_s, self.now = engine, cycle_s, now
+        self.config_check_s = config_check_s
         with unit_of_work(engine) as session:
-            configs = port_configs(session)
-        if not configs:
+            self.configs = port_configs(session)
+        if not self.configs:
             raise UsageError("尚未配置评价器：kiosk devices set keypad --port URL --map 1=1",
                              "no keypads configured: kiosk devices set keypad --port URL "
                              "--map ADDRESS=COUNTER")
         self.desks: list[KeypadDesk] = []
         self.masters: list[BusMaster] = []
-        for config in configs:
-            desk = KeypadDesk(engine, config, now)
+        self._build()
+        self._stop_watching = threading.Event()
+        self._watcher: threading.Thread | None = None
+
+    def _build(self) -> None:
+        self.desks, self.masters = [], []
+        for config in self.configs:
+            desk = KeypadDesk(self.engine, config, self.now)
             master = BusMaster(SerialLine(config.url, config.baud), config.counters, desk,
-                               seen=desk.seen_ids(), cycle_s=cycle_s)
+                               seen=desk.seen_ids(), cycle_s=self.cycle_s)
             master.after_cycle = _dispatcher(desk, master)
             self.desks.append(desk)
             self.masters.append(master)
@@ -366,10 +379,40 @@ class KeypadService:
     def start(self) -> None:
         for master in self.masters:
             master.start()
+        self._stop_watching.clear()
+        self._watcher = threading.Thread(target=self._watch, name="keypad-config-watch",
+                                         daemon=True)
+        self._watcher.start()
 
     def stop(self) -> None:
+        self._stop_watching.set()
+        if self._watcher is not None:
+            self._watcher.join()
+            self._watcher = None
         for master in self.masters:
             master.stop()
+
+    def reload_if_changed(self) -> bool:
+        """Rebuild the bus masters if the stored configuration changed; True if so."""
+        with unit_of_work(self.engine) as session:
+            configs = port_configs(session)
+        if configs == self.configs:
+            return False
+        log.info("keypad configuration changed: restarting the bus masters")
+        for master in self.masters:
+            master.stop()
+        self.configs = configs
+        self._build()
+        for master in self.masters:
+            master.start()
+        return True
+
+    def _watch(self) -> None:
+        while not self._stop_watching.wait(self.config_check_s):
+            try:
+                self.reload_if_changed()
+            except Exception:  # the database may be briefly unavailable: next check
+                log.exception("keypad configuration check failed")
 
 
 def _dispatcher(desk: KeypadDesk, master: BusMaster) -> Callable[[], None]:

@@ -290,3 +290,31 @@ def test_a_restarted_host_does_not_store_a_redelivered_event_twice(
         with unit_of_work(branch) as session:
             assert session.scalar(select(func.count()).select_from(KeypadEvent).where(
                 KeypadEvent.kind == "key")) == 1
+
+
+def test_a_keypad_moved_to_another_counter_acts_there_without_a_restart(
+        branch: Engine, no_thread_left: None) -> None:
+    bus = FakeKeypadBus([1, 2])
+    path = bus.start()
+    try:
+        with unit_of_work(branch, write=True) as session:
+            configure_port(session, path, {1: 1, 2: 2})
+        service = KeypadService(branch, cycle_s=0.02, config_check_s=0.05)
+        service.start()
+        try:
+            act(branch, "take", "new_business")  # served by counter 2, not by counter 1
+            with unit_of_work(branch, write=True) as session:
+                configure_port(session, path, {1: 2})  # keypad 1 now sits at counter 2
+            wait_until(lambda: service.configs[0].counters == {1: 2})
+            bus.press(1, kp1.KEY_CALL_NEXT)
+
+            def called_at() -> int | None:
+                with unit_of_work(branch) as session:
+                    ticket = Lobby(session).ticket("B001")
+                    return ticket.counter_number if ticket.status == "called" else None
+
+            wait_until(lambda: called_at() == 2)
+        finally:
+            service.stop()
+    finally:
+        bus.stop()
