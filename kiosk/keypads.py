@@ -42,6 +42,11 @@ from printers.kp1 import Frame, KeyEvent
 
 log = logging.getLogger(__name__)
 
+# Device faults a misbehaving keypad or line repeats every poll cycle, and how often
+# one of them is stored per keypad.
+REPEATING_FAULTS = frozenset({"nak", "bad_reply", "port_lost"})
+FAULT_RECORD_EVERY_S = 60.0
+
 # Finishes older than this when the service starts are not asked about any more: the
 # customer has long left the counter.
 STARTUP_LOOKBACK_S = 60
@@ -167,6 +172,8 @@ class KeypadDesk:
         self.now = now
         self._watermark: int | None = None
         self._last_sweep = 0.0
+        self._fault_recorded_at: dict[tuple[int, str], float] = {}
+        self._faults_left_out: dict[tuple[int, str], int] = {}
         with unit_of_work(engine) as session:
             self.branch_id = load_branch(session).id
             self._keypad_ids = {k.address: k.id for k in self._keypads(session)}
@@ -214,9 +221,23 @@ class KeypadDesk:
             log.info("keypad %s key 0x%02x refused: %s", address, event.key, exc.en)
 
     def device_event(self, address: int, kind: str, detail: str = "") -> None:
-        """Store a device event and keep the keypad's row (online, boot) current."""
+        """Store a device event and keep the keypad's row (online, boot) current.
+
+        A fault that repeats every cycle (a keypad answering busy or garbage, a lost
+        port) is stored once a minute per keypad, with the count of the repeats
+        left out, instead of up to ten rows a second."""
         if kind == "duplicate":
             return  # expected after a lost ACK; counted by the link, not worth a row
+        if kind in REPEATING_FAULTS:
+            key, clock_now = (address, kind), time.monotonic()
+            last = self._fault_recorded_at.get(key)
+            if last is not None and clock_now - last < FAULT_RECORD_EVERY_S:
+                self._faults_left_out[key] = self._faults_left_out.get(key, 0) + 1
+                return
+            self._fault_recorded_at[key] = clock_now
+            left_out = self._faults_left_out.pop(key, 0)
+            if left_out:
+                detail = f"{detail} (+{left_out} more since the last record)"
         with unit_of_work(self.engine, write=True) as session:
             keypad = self._keypad(session, address, lock=True)
             at = self.now()

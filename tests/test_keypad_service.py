@@ -318,3 +318,16 @@ def test_a_keypad_moved_to_another_counter_acts_there_without_a_restart(
             service.stop()
     finally:
         bus.stop()
+
+
+def test_a_keypad_busy_for_many_cycles_leaves_one_fault_row_not_one_per_cycle(
+        branch: Engine, lobby: tuple[FakeKeypadBus, KeypadService]) -> None:
+    bus, _ = lobby
+    wait_until(lambda: all(s["online"] for s in status(branch)))
+    bus.busy(2, replies=30)
+    bus.press(2, 0x02)  # stored once keypad 2 answers again, after the busy replies
+    wait_until(lambda: key_events(branch, 2), timeout=15)
+    with unit_of_work(branch) as session:
+        naks = session.scalars(select(KeypadEvent).where(
+            KeypadEvent.address == 2, KeypadEvent.kind == "nak")).all()
+    assert len(naks) == 1
