@@ -270,6 +270,21 @@ def _linkable_ticket(lobby: Lobby, number: str) -> Ticket:
 
 
 def _link(lobby: Lobby, check: ClaimCheck, ticket: Ticket) -> None:
+    """Link ``check`` to ``ticket``.
+
+    Raises:
+        RuleRefused: the check is linked to another ticket that is still open: one
+            customer's check must not move a second ticket into the fast lane.
+    """
+    if check.ticket_id is not None and check.ticket_id != ticket.id:
+        previous = lobby.session.get(Ticket, check.ticket_id)
+        if previous is not None and previous.status in OPEN_STATES:
+            raise RuleRefused(
+                f"资料核对 {check.reference} 已关联 {previous.number}（{previous.status}），"
+                f"该号结束后才能改关联 {ticket.number}",
+                f"claim check {check.reference} is linked to {previous.number} "
+                f"({previous.status}); it can move to {ticket.number} once that ticket is "
+                f"over", code="check_linked")
     check.ticket_id, check.ticket_number = ticket.id, ticket.number
     if check.complete and lobby.branch.setting("claims_fast_lane"):
         give_fast_lane(lobby, ticket, check.reference)

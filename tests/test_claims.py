@@ -444,3 +444,76 @@ def test_handover_records_each_document_as_original_or_copy(open_engine: Engine)
     with unit_of_work(open_engine) as session:
         rows = session.scalars(select(ClaimHandover)).all()
     assert [(r.staff, r.received) for r in rows] == [("S07", {"CLAIM_FORM": "O", "BANK": "C"})]
+
+
+@pytest.mark.parametrize("priority", ["care", "vip"])
+def test_fast_lane_never_changes_a_ticket_already_above_normal(
+        open_engine: Engine, priority: str) -> None:
+    enable_fast_lane(open_engine)
+    with unit_of_work(open_engine, write=True) as session:
+        number = Lobby(session, now=MONDAY_10AM).take("claims", priority).number
+    with unit_of_work(open_engine, write=True) as session:
+        record_check(session, "outpatient", {}, OUTPATIENT_COMPLETE, ticket_number=number,
+                     now=MONDAY_10AM)
+    with unit_of_work(open_engine) as session:
+        assert Lobby(session, now=MONDAY_10AM).ticket(number).priority == priority
+    assert priority_events(open_engine) == []
+
+
+def test_fast_lane_leaves_a_ticket_already_called_alone(open_engine: Engine) -> None:
+    enable_fast_lane(open_engine)
+    number = take(open_engine)
+    with unit_of_work(open_engine, write=True) as session:
+        lobby = Lobby(session, now=MONDAY_10AM)
+        lobby.open_counter(4, "S01")
+        lobby.call_number(4, number)
+    with unit_of_work(open_engine, write=True) as session:
+        view = check_view(session, record_check(session, "outpatient", {}, OUTPATIENT_COMPLETE,
+                                                ticket_number=number, now=MONDAY_10AM))
+    assert view["ticket"] == number
+    assert view["priority"] == "normal"
+    assert priority_events(open_engine) == []
+
+
+def test_one_check_cannot_fast_lane_two_waiting_tickets(open_engine: Engine) -> None:
+    """A complete check is one customer's: while its ticket is still open, its reference
+    cannot be linked to (and move up) a second ticket."""
+    enable_fast_lane(open_engine)
+    first, second = take(open_engine), take(open_engine)
+    with unit_of_work(open_engine, write=True) as session:
+        reference = record_check(session, "outpatient", {}, OUTPATIENT_COMPLETE,
+                                 ticket_number=first, now=MONDAY_10AM).reference
+    with unit_of_work(open_engine, write=True) as session, \
+            pytest.raises(RuleRefused, match=first) as caught:
+        link_ticket(session, reference, second, now=MONDAY_10AM)
+    assert caught.value.code == "check_linked"
+    assert first in caught.value.zh
+    with unit_of_work(open_engine) as session:
+        lobby = Lobby(session, now=MONDAY_10AM)
+        assert lobby.ticket(second).priority == "normal"
+        assert find_check(session, reference).ticket_number == first
+    assert len(priority_events(open_engine)) == 1
+    # Linking again to the same ticket is harmless.
+    with unit_of_work(open_engine, write=True) as session:
+        assert link_ticket(session, reference, first, now=MONDAY_10AM).ticket_number == first
+    assert len(priority_events(open_engine)) == 1
+
+
+def test_check_moves_to_a_new_ticket_once_the_old_one_is_closed(open_engine: Engine) -> None:
+    """The customer missed their number and took a new ticket: the check follows them."""
+    first = take(open_engine)
+    with unit_of_work(open_engine, write=True) as session:
+        reference = record_check(session, "outpatient", {}, OUTPATIENT_COMPLETE,
+                                 ticket_number=first, now=MONDAY_10AM).reference
+        Lobby(session, now=MONDAY_10AM).cancel(first)
+    second = take(open_engine)
+    with unit_of_work(open_engine, write=True) as session:
+        assert link_ticket(session, reference, second, now=MONDAY_10AM).ticket_number == second
+
+
+def test_handover_of_nothing_is_refused(engine: Engine) -> None:
+    with unit_of_work(engine, write=True) as session:
+        check = record_check(session, "outpatient", {}, [], now=MONDAY_10AM)
+        with pytest.raises(UsageError, match="at least one"):
+            record_handover(session, check, {}, now=MONDAY_10AM)
+        assert session.scalars(select(ClaimHandover)).all() == []
