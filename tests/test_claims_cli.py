@@ -239,3 +239,41 @@ def test_real_command_prints_no_traceback_for_a_broken_catalogue(
     assert "Traceback" not in proc.stderr
     assert "bad.toml" in proc.stderr
     assert "line" in proc.stderr
+
+
+def stored_references(sqlite_url: str) -> list[str]:
+    from sqlalchemy import select
+
+    from kiosk.db import make_engine, unit_of_work
+    from kiosk.models import ClaimCheck
+
+    engine = make_engine(sqlite_url)
+    try:
+        with unit_of_work(engine) as session:
+            return list(session.scalars(select(ClaimCheck.reference)))
+    finally:
+        engine.dispose()
+
+
+def test_notice_pdf_that_cannot_be_written_names_the_stored_check(
+        kiosk: Any, sqlite_url: str, tmp_path: Path) -> None:
+    """The check is committed before its PDF: the customer must still get the reference."""
+    code, error, err = kiosk("claims", "check", "outpatient", "--have", "CLAIM_FORM",
+                             "--pdf", str(tmp_path / "no-such-dir" / "n.pdf"), "--json")
+    assert code == 2
+    [reference] = stored_references(sqlite_url)
+    assert reference in error["message_en"]
+    assert reference in error["message_zh"]
+    assert "cannot write" in error["message_en"]
+    assert reference in err
+
+
+def test_print_without_a_printer_names_the_stored_check_and_the_queued_job(
+        kiosk: Any, sqlite_url: str) -> None:
+    code, error, _ = kiosk("claims", "check", "outpatient", "--print", "--json")
+    assert code == 2
+    [reference] = stored_references(sqlite_url)
+    assert reference in error["message_en"]
+    assert reference in error["message_zh"]
+    assert "no receipt printer set" in error["message_en"]
+    assert "queued" in error["message_en"]

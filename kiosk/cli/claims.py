@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from kiosk import clock
 from kiosk.branch import current_branch_id, load_branch
 from kiosk.db import unit_of_work
-from kiosk.errors import DeviceError, UsageError
+from kiosk.errors import DeviceError, KioskError, UsageError
 
 if TYPE_CHECKING:
     from kiosk.branch import BranchInfo
@@ -213,14 +213,18 @@ def _branch_header(branch: BranchInfo) -> BranchHeading:
 
 
 def _deliver(ctx: Context, args: argparse.Namespace, view: dict[str, Any]) -> None:
-    """Write the notice PDF and/or print it, then answer."""
+    """Write the notice PDF and/or print it, then answer. The check is committed by
+    now, so a failure here names its reference: the customer's check is not lost."""
     if args.pdf or args.print_notice:
         from printers.claim_documents import checklist_notice_pdf
 
         with unit_of_work(ctx.engine) as session:
             header = _branch_header(load_branch(session))
         if args.pdf:
-            checklist_notice_pdf(view, header, args.pdf, paper=args.paper)
+            try:
+                checklist_notice_pdf(view, header, args.pdf, paper=args.paper)
+            except KioskError as exc:
+                raise _notice_failed(exc, view["reference"], None) from exc
             view["pdf"] = str(args.pdf)
         if args.print_notice:
             view["print"] = _print_notice(ctx, view, header)
@@ -239,18 +243,30 @@ def _print_notice(ctx: Context, view: dict[str, Any], header: BranchHeading) -> 
         job_id = enqueue(session, checklist_notice(view, header)).id
     try:
         run = run_spool(ctx.engine)
+    except KioskError as exc:  # no printer configured: the job waits for one
+        raise _notice_failed(exc, view["reference"], job_id) from exc
     finally:
         close_all()
     if job_id in run.printed:
         return {"job": job_id, "printed": True}
     error = run.error or DeviceError("打印任务未完成", "the print job did not complete")
-    reference = view["reference"]
-    raise DeviceError(
-        f"资料核对 {reference} 已保存，但告知书打印失败（任务 {job_id} 已排队，打印机恢复后"
-        f"补打）：{error.zh}",
-        f"claim check {reference} is stored, but the notice did not print (job {job_id} is "
-        f"queued and will print when the printer is back): {error.en}",
-        port=getattr(error, "port", ""), hint=getattr(error, "hint", ""))
+    raise _notice_failed(error, view["reference"], job_id)
+
+
+def _notice_failed(error: KioskError, reference: str, job_id: int | None) -> KioskError:
+    """``error`` (same class, so the same exit code) prefixed with the stored check's
+    reference and, when the notice was spooled, its queued job."""
+    if job_id is None:
+        zh = f"资料核对 {reference} 已保存，但告知书未能生成：{error.zh}"
+        en = f"claim check {reference} is stored, but the notice was not written: {error.en}"
+    else:
+        zh = (f"资料核对 {reference} 已保存，但告知书打印失败（任务 {job_id} 已排队，打印机"
+              f"恢复后补打）：{error.zh}")
+        en = (f"claim check {reference} is stored, but the notice did not print (job {job_id} "
+              f"is queued and will print when the printer is back): {error.en}")
+    if isinstance(error, DeviceError):
+        return DeviceError(zh, en, port=error.port, hint=error.hint)
+    return type(error)(zh, en, code=error.code)
 
 
 def _check_text(view: dict[str, Any]) -> str:
