@@ -26,6 +26,7 @@ from typing import Any
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
     KeepTogether,
@@ -186,26 +187,49 @@ class _QrFlowable(Flowable):  # type: ignore[misc]  # reportlab ships no type hi
         draw_qr(self.canv, self.payload, 0, 0, self.side)
 
 
-def _a4(story: list[Flowable], title: str, branch: BranchHeading) -> bytes:
+def _a4(story: list[Flowable], title: str, branch: BranchHeading, reference: str) -> bytes:
     buffer = io.BytesIO()
-    font = cjk_font()
-
-    def footer(canvas: Any, doc: Any) -> None:
-        canvas.saveState()
-        canvas.setFont(font, 8)
-        canvas.setFillColor(colors.HexColor("#555555"))
-        text = f"{branch.name_zh} {branch.name_en}"
-        if branch.hotline:
-            text += f" · 服务热线 Hotline {branch.hotline}"
-        canvas.drawString(18 * mm, 10 * mm, text)
-        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, f"{doc.page}")
-        canvas.restoreState()
-
     document = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm,
                                  topMargin=16 * mm, bottomMargin=18 * mm, title=title,
                                  invariant=1)
-    document.build(story, onFirstPage=footer, onLaterPages=footer)
+    document.build(story, canvasmaker=_footed_canvas(branch, reference))
     return buffer.getvalue()
+
+
+def _footed_canvas(branch: BranchHeading, reference: str) -> type[Canvas]:
+    """A canvas that writes the footer on every page once the page count is known: the
+    branch on the left, ``REFERENCE · page/pages`` on the right, so a page printed or
+    signed apart from the others still says which check it belongs to."""
+    font = cjk_font()
+    left = f"{branch.name_zh} {branch.name_en}"
+    if branch.hotline:
+        left += f" · 服务热线 Hotline {branch.hotline}"
+
+    class FootedCanvas(Canvas):  # type: ignore[misc]  # reportlab ships no type hints
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:  # noqa: N802  (reportlab's name)
+            # Keep the page; it is drawn in save(), when the total is known.
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for number, page in enumerate(self._pages, start=1):
+                self.__dict__.update(page)
+                self.saveState()
+                self.setFont(font, 8)
+                self.setFillColor(colors.HexColor("#555555"))
+                self.drawString(18 * mm, 10 * mm, left)
+                self.drawRightString(A4[0] - 18 * mm, 10 * mm,
+                                     f"{reference} · {number}/{total}")
+                self.restoreState()
+                super().showPage()
+            super().save()
+
+    return FootedCanvas
 
 
 def _header(view: Mapping[str, Any], branch: BranchHeading, styles: _Styles, title_zh: str,
@@ -278,7 +302,7 @@ def checklist_notice_a4(view: Mapping[str, Any], branch: BranchHeading) -> bytes
               Spacer(1, 4),
               Paragraph("到理赔窗口办理时请出示本告知书。Show this notice at the claims "
                         "counter.", styles.body)]
-    return _a4(story, f"claim notice {view['reference']}", branch)
+    return _a4(story, f"claim notice {view['reference']}", branch, view["reference"])
 
 
 # ----- the hand-over form ------------------------------------------------------------------
@@ -337,7 +361,7 @@ def handover_form_a4(view: Mapping[str, Any], branch: BranchHeading) -> bytes:
     story += [Spacer(1, 8),
               Paragraph("本单一式两份，客户与网点各执一份。This form is made in two copies: one "
                         "for the customer, one for the branch.", styles.small)]
-    return _a4(story, f"claim hand-over {view['reference']}", branch)
+    return _a4(story, f"claim hand-over {view['reference']}", branch, view["reference"])
 
 
 def _signature_boxes(styles: _Styles) -> list[Flowable]:

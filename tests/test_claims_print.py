@@ -227,3 +227,58 @@ def test_check_print_puts_the_notice_on_the_roll_printer(
     with unit_of_work(engine) as session:
         assert find_check(session, reference).claim_type == "outpatient"  # nothing lost
         assert [j.state for j in printing.jobs(session)] == ["queued", "done"]
+
+
+def test_roll_notice_says_where_to_get_each_missing_document(engine: Engine) -> None:
+    view = incomplete_view(engine)
+    text = checklist_notice(view, BRANCH).text()
+    for doc in view["documents"]:
+        if not doc["present"]:
+            assert doc["hint_zh"] in text, doc["code"]
+            assert doc["hint_en"] in text, doc["code"]
+
+
+def handover_view(engine: Engine, received: dict[str, str]) -> dict[str, Any]:
+    with unit_of_work(engine, write=True) as session:
+        check = record_check(session, "death_accident",
+                             {"by_agent": True, "no_beneficiary": True,
+                              "minor_or_incapable": True}, [], now=MONDAY_10AM)
+        handover = record_handover(session, check, received, staff="S07", now=MONDAY_10AM)
+        view = check_view(session, check)
+        view["handover"] = {"at": "2026-11-23T10:05:00+08:00", "staff": handover.staff,
+                            "received": dict(handover.received)}
+    return view
+
+
+def test_handover_form_lists_a_document_received_beyond_the_check(
+        engine: Engine, tmp_path: Path) -> None:
+    with unit_of_work(engine, write=True) as session:
+        check = record_check(session, "outpatient", {}, ["CLAIM_FORM"], now=MONDAY_10AM)
+        record_handover(session, check, {"CLAIM_FORM": "O", "AGENT_ID": "C"}, now=MONDAY_10AM)
+        view = check_view(session, check)
+        view["handover"] = {"at": "2026-11-23T10:05:00+08:00", "staff": "",
+                            "received": {"CLAIM_FORM": "O", "AGENT_ID": "C"}}
+    pdf = tmp_path / "handover-extra.pdf"
+    handover_form_pdf(view, BRANCH, pdf)
+    assert "■ 复印件" in row_with(table_rows(pdf), "AGENT_ID")
+
+
+def test_every_page_of_a_long_a4_form_carries_the_reference(
+        engine: Engine, tmp_path: Path) -> None:
+    """A signature page printed apart from the list must still say what was signed."""
+    view = handover_view(engine, {"CLAIM_FORM": "O", "POLICY": "C"})
+    pdf = tmp_path / "handover-long.pdf"
+    handover_form_pdf(view, BRANCH, pdf)
+    notice = tmp_path / "notice-long.pdf"
+    checklist_notice_pdf(view, BRANCH, notice, paper="a4")
+    for path in (pdf, notice):
+        pages = int(next(line.split()[-1] for line in subprocess.run(
+            ["pdfinfo", str(path)], capture_output=True, text=True, check=True,
+            timeout=30).stdout.splitlines() if line.startswith("Pages:")))
+        assert pages >= 2, path.name
+        for page in range(1, pages + 1):
+            text = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(path),
+                                   "-"], capture_output=True, text=True, check=True,
+                                  timeout=30).stdout
+            assert view["reference"] in text, (path.name, page)
+            assert f"{page}/{pages}" in text, (path.name, page)
