@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kiosk.errors import ConfigError, RuleRefused, UsageError
@@ -392,10 +393,16 @@ def ensure_stored(session: Session, branch_id: str, now: datetime) -> ClaimCatal
                             .where(ClaimCatalogueVersion.branch_id == branch_id).limit(1))
     if exists is None:
         catalogue = parse_catalogue(shipped_text(), SHIPPED_SOURCE)
-        session.add(ClaimCatalogueVersion(branch_id=branch_id, version=catalogue.version,
-                                          source=SHIPPED_SOURCE, text=catalogue.text,
-                                          imported_at=now))
-        session.flush()
+        try:
+            with session.begin_nested():
+                session.add(ClaimCatalogueVersion(branch_id=branch_id,
+                                                  version=catalogue.version,
+                                                  source=SHIPPED_SOURCE, text=catalogue.text,
+                                                  imported_at=now))
+        except IntegrityError:
+            # Another terminal stored the shipped file at the same moment (on PostgreSQL;
+            # SQLite's write lock serialises this): the row we wanted is there.
+            return active_catalogue(session, branch_id)
         return catalogue
     return active_catalogue(session, branch_id)
 

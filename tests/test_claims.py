@@ -517,3 +517,52 @@ def test_handover_of_nothing_is_refused(engine: Engine) -> None:
         with pytest.raises(UsageError, match="at least one"):
             record_handover(session, check, {}, now=MONDAY_10AM)
         assert session.scalars(select(ClaimHandover)).all() == []
+
+
+@pytest.mark.postgres
+def test_two_first_checks_at_once_both_stored_on_postgresql(pg_url: str) -> None:
+    """The first check of a branch stores the shipped catalogue; a second terminal doing
+    its first check at the same moment must not fail on that row."""
+    import threading
+
+    from sqlalchemy import text
+
+    from kiosk.db import make_engine
+    from kiosk.migrate import ensure_ready
+
+    engine = make_engine(pg_url)
+    try:
+        ensure_ready(engine)
+        outcome: dict[str, object] = {}
+
+        def second_terminal() -> None:
+            try:
+                with unit_of_work(engine, write=True) as session:
+                    outcome["reference"] = record_check(session, "outpatient", {}, [],
+                                                        now=MONDAY_10AM).reference
+            except Exception as exc:  # reported to the test below
+                outcome["error"] = exc
+
+        with unit_of_work(engine, write=True) as session:
+            first = record_check(session, "outpatient", {}, [], now=MONDAY_10AM).reference
+            worker = threading.Thread(target=second_terminal)
+            worker.start()
+            # Wait until the second terminal is blocked behind our uncommitted version row.
+            with engine.connect() as probe:
+                for _ in range(600):
+                    waiting = probe.scalar(text(
+                        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                        " AND datname = current_database()"))
+                    if waiting or not worker.is_alive():
+                        break
+                    worker.join(0.05)
+        worker.join(60)
+        assert not worker.is_alive()
+        assert "error" not in outcome, outcome.get("error")
+        with unit_of_work(engine) as session:
+            references = set(session.scalars(select(ClaimCheck.reference)))
+            versions = session.scalars(select(ClaimCatalogueVersion.version)).all()
+        assert references == {first, outcome["reference"]}
+        assert versions == ["2026.1"]
+    finally:
+        engine.dispose()
