@@ -277,3 +277,15 @@ def test_print_without_a_printer_names_the_stored_check_and_the_queued_job(
     assert reference in error["message_zh"]
     assert "no receipt printer set" in error["message_en"]
     assert "queued" in error["message_en"]
+
+
+@pytest.mark.parametrize("where", ["no-such-dir/catalogue.toml", "."])
+def test_export_to_a_path_that_cannot_be_written_is_a_usage_error(
+        kiosk: Any, tmp_path: Path, where: str) -> None:
+    target = tmp_path / where
+    code, error, err = kiosk("claims", "catalogue", "export", str(target), "--json")
+    assert code == 2
+    assert error["error"] == "write_failed"
+    assert str(target) in error["message_en"]
+    assert str(target) in error["message_zh"]
+    assert "Traceback" not in err

@@ -181,7 +181,12 @@ def cmd_catalogue_export(ctx: Context, args: argparse.Namespace) -> None:
     if args.file == "-":
         sys.stdout.write(catalogue.text)
         return
-    Path(args.file).write_text(catalogue.text, encoding="utf-8")
+    try:
+        Path(args.file).write_text(catalogue.text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"无法写入 {args.file}：{exc.strerror}",
+                         f"cannot write {args.file}: {exc.strerror}",
+                         code="write_failed") from exc
     ctx.emit({"written": args.file, "version": catalogue.version},
              f"claim catalogue {catalogue.version} written to {args.file}")
 
