@@ -89,3 +89,37 @@ def test_documents_round_trip_through_json(lobby_engine: Engine) -> None:
     with unit_of_work(lobby_engine) as session:
         doc = ticket_document(session, "D001")
     assert RollDocument.from_json(doc.to_json()) == doc
+
+
+def test_the_ticket_shows_the_estimated_wait_range(lobby_engine: Engine,
+                                                   tmp_path: Path) -> None:
+    with unit_of_work(lobby_engine) as session:
+        lobby = Lobby(session)
+        lobby.take("claims")
+        lobby.take("claims")
+        view = lobby.ticket_view(lobby.ticket("D004"))
+        doc = ticket_document(session, "D004")
+    assert view["wait_min"] is not None
+    lo, hi = view["wait_min"]
+    pdf = tmp_path / "ticket.pdf"
+    pdf.write_bytes(render_pdf(doc, ROLL_80MM))
+    text = pdf_text(pdf)
+    assert f"预计等候 {lo}-{hi} 分钟" in text
+    assert f"Estimated wait {lo}-{hi} min" in text
+    assert f"前面还有 {view['ahead']} 人" in text
+
+
+def test_acknowledgement_date_skips_the_national_day_holiday(engine: Engine,
+                                                             tmp_path: Path) -> None:
+    # Wednesday 2026-09-30: 1-7 October are holidays, so two working days later is
+    # Friday 9 October, not (as calendar days would give) Friday 2 October.
+    from datetime import UTC, datetime
+
+    wednesday = datetime(2026, 9, 30, 2, 0, tzinfo=UTC)
+    with unit_of_work(engine) as session:
+        doc = acknowledgement_document(session, "FB-0002", "建议", "Suggestion", wednesday)
+    pdf = tmp_path / "ack.pdf"
+    pdf.write_bytes(render_pdf(doc, ROLL_58MM))
+    text = pdf_text(pdf)
+    assert "2026-10-09" in text
+    assert "2026-10-02" not in text
