@@ -59,7 +59,8 @@ def _text_blocks(out: EscPos, doc: RollDocument, profile: PrinterProfile) -> Non
                 else:
                     put_bands(out, line_bands(Line(text, size, block.align, block.bold),
                                               profile))
-                    out.feed_dots(LINE_GAP_DOTS)
+                    # The strip set its own alignment: the block's next line needs its own.
+                    out.feed_dots(LINE_GAP_DOTS).align(block.align)
             out.size(1, 1).bold(False)
         elif isinstance(block, Qr):
             out.align("center")

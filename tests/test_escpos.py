@@ -127,3 +127,29 @@ def test_raster_mode_sends_the_page_trimmed_and_it_recomposes_to_the_page() -> N
     assert paper_rows == page_rows[first:last + 1]
     assert len(inked) < len(page_rows)
     assert len(data) < 576 // 8 * page.height  # cropping and feeds beat the full bitmap
+
+
+def test_a_tall_image_goes_in_strips_of_at_most_255_rows_and_recomposes() -> None:
+    from PIL import Image
+
+    from printers.escpos import EscPos
+    from printers.raster import bands, put_bands
+
+    # 600 inked rows without a blank one (a tall QR or logo): must be split.
+    image = Image.new("1", (64, 600), 1)
+    image.putdata([0 if (x + y) % 3 else 1 for y in range(600) for x in range(64)])
+    strips = [t for t in tokenize(put_bands(EscPos(), bands(image)).getvalue())
+              if t.kind == "raster"]
+    assert len(strips) >= 3
+    assert all(t.value[1] <= 255 for t in strips)
+    assert ink_rows(compose_raster(strips, 64))[1] == ink_rows(image)[1]
+
+
+def test_text_after_a_raster_line_keeps_the_block_alignment() -> None:
+    # The first wrapped line has Hangul (raster, full width); the second is plain text
+    # and must still be centred as its block says.
+    doc = RollDocument("note", "X", (Line("한" * 24 + "第二行", align="center"),))
+    tokens = tokenize(encode(doc, PROFILES["generic-80"], "text"))
+    at = tokens.index(Token("text", "第二行"))
+    aligns = [t.value for t in tokens[:at] if t.kind == "align"]
+    assert aligns[-1] == 1
