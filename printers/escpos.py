@@ -185,6 +185,10 @@ class PrinterStatus:
             return "切刀故障", "cutter error"
         if self.error or not self.online:
             return "打印机离线或故障", "printer is offline or in error"
+        if not self.ready:
+            # Some of DLE EOT 1..4 went unanswered: the state is unknown, never OK.
+            return ("打印机状态回复不完整（状态未知）",
+                    "the printer answered only some status queries (status unknown)")
         return "", ""
 
     def to_json(self) -> dict[str, object]:

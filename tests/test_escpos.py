@@ -153,3 +153,13 @@ def test_text_after_a_raster_line_keeps_the_block_alignment() -> None:
     at = tokens.index(Token("text", "第二行"))
     aligns = [t.value for t in tokens[:at] if t.kind == "align"]
     assert aligns[-1] == 1
+
+
+def test_a_partial_status_reply_is_not_ready_and_says_why() -> None:
+    # EOT 1 answered "online", EOT 2 and 4 were lost: not ready, and the message given
+    # to staff must not be empty.
+    status = decode_status({1: 0x12, 2: None, 3: 0x12, 4: None})
+    assert not status.ready
+    zh, en = status.problem()
+    assert zh
+    assert "unknown" in en
