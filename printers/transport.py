@@ -184,6 +184,11 @@ class PrinterLink:
             status = None
             if check_status:
                 status = self.status()
+                if status.online is None and not self.is_open:
+                    # The query failed on a port kept open since an unplug while idle:
+                    # reopen it (backoff, re-init) and ask the printer once more.
+                    self.open()
+                    status = self.status()
                 if not status.ready:
                     if status.online is None:
                         raise self._error("打印机无应答", "the printer does not answer "

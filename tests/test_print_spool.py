@@ -202,3 +202,17 @@ def test_cli_take_print_and_device_errors(sqlite_url: str, printer: FakePrinter,
 
     status = kiosk("printer", "status", "--port", str(printer.link), "--json", db=sqlite_url)
     assert status.stdout.strip() == '{"online": true, "cover_open": false, "paper": "ok"}'
+
+
+def test_a_reopened_port_reinitialises_the_printer(lobby_engine: Engine,
+                                                   printer: FakePrinter) -> None:
+    take(lobby_engine)
+    printing.run_spool(lobby_engine)
+    assert printer.wait_for(lambda p: len(p.jobs) == 1)
+    printer.replug()
+    seen = len(printer.lines)
+    take(lobby_engine)
+    assert printing.run_spool(lobby_engine).error is None
+    assert printer.wait_for(lambda p: len(p.jobs) == 2)
+    # ESC @ on reopening (before the status check), then the job's own ESC @.
+    assert printer.lines[seen:].count("INIT") == 2
