@@ -99,6 +99,11 @@ class PrinterLink:
         except SERIAL_ERRORS as exc:
             self._failures += 1
             raise self._error("无法打开打印机端口", "cannot open the printer port", exc) from exc
+        except (ValueError, OverflowError) as exc:
+            # pyserial's answer to a URL scheme it does not know or a baud rate the
+            # line cannot take: a setting to correct, named like any port problem.
+            raise self._error("打印机端口地址或串口参数无效", "invalid printer port URL or "
+                              "serial setting", exc) from exc
         self._port = port
         if self._failures:
             self.reopened += 1

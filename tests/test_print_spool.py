@@ -204,6 +204,17 @@ def test_cli_take_print_and_device_errors(sqlite_url: str, printer: FakePrinter,
     assert status.stdout.strip() == '{"online": true, "cover_open": false, "paper": "ok"}'
 
 
+def test_a_port_url_pyserial_does_not_know_is_a_device_error_and_the_job_waits(
+        lobby_engine: Engine) -> None:
+    with unit_of_work(lobby_engine, write=True) as session:
+        printing.set_printer(session, "foo://printer", "generic-80", "text")
+    number = take(lobby_engine)
+    run = printing.run_spool(lobby_engine)
+    assert run.error is not None
+    assert "foo://printer" in run.error.bilingual()
+    assert states(lobby_engine) == {number: "queued"}  # not stuck in "sending"
+
+
 def test_a_reopened_port_reinitialises_the_printer(lobby_engine: Engine,
                                                    printer: FakePrinter) -> None:
     take(lobby_engine)
