@@ -48,7 +48,7 @@ from printers.documents import (
 )
 from printers.encode import encode
 from printers.profiles import DEFAULT_PROFILE, PrinterProfile, profile
-from printers.transport import PrinterLink, link_for
+from printers.transport import PrinterLink, PrinterLinkError, link_for
 
 LEASE = timedelta(seconds=120)
 MAX_ATTEMPTS = 20  # then "failed": staff look at it (print retry)
@@ -257,7 +257,11 @@ def _settle(engine: Engine, job_id: int, error: DeviceError | None) -> None:
             item.state, item.printed_at, item.last_error = "done", now, ""
         else:
             item.last_error = error.bilingual()
-            item.state = "failed" if item.attempts >= MAX_ATTEMPTS else "queued"
+            # A printer that refused the job before its first byte (paper out, port
+            # gone) is no reason to give up on it: it waits, however many runs it takes.
+            started = not isinstance(error, PrinterLinkError) or error.job_started
+            item.state = ("failed" if started and item.attempts >= MAX_ATTEMPTS
+                          else "queued")
 
 
 def run_spool(engine: Engine, *, link_factory: LinkFactory = link_for,

@@ -38,13 +38,25 @@ HINT = ("check the cable and power, that the port exists (ls -l /dev/serial/by-p
 BACKOFF_S = (0.05, 0.2, 0.5, 1.0, 2.0)
 
 
-class PrinterNotReady(DeviceError):
+class PrinterLinkError(DeviceError):
+    """A printer-port problem. ``job_started`` says whether any byte of the job had
+    been sent: a job refused before its first byte (port gone, status unknown, paper
+    out) can always wait for the printer and never counts toward giving up on it."""
+
+    def __init__(self, zh: str, en: str, *, port: str, hint: str = HINT,
+                 code: str = "device", job_started: bool = False) -> None:
+        super().__init__(zh, en, port=port, hint=hint, code=code)
+        self.job_started = job_started
+
+
+class PrinterNotReady(PrinterLinkError):
     """The printer answered, but is out of paper, open, offline or in error."""
 
-    def __init__(self, status: PrinterStatus, port: str) -> None:
+    def __init__(self, status: PrinterStatus, port: str, *, job_started: bool = False) -> None:
         zh, en = status.problem()
         super().__init__(zh, en, port=port, hint="load paper / close the cover / check the "
-                         "printer's error light", code="printer_not_ready")
+                         "printer's error light", code="printer_not_ready",
+                         job_started=job_started)
         self.status = status
 
 
@@ -83,10 +95,11 @@ class PrinterLink:
 
     # ----- opening ---------------------------------------------------------------
 
-    def _error(self, zh: str, en: str, exc: BaseException | None = None) -> DeviceError:
+    def _error(self, zh: str, en: str, exc: BaseException | None = None, *,
+               job_started: bool = False) -> PrinterLinkError:
         detail = f": {exc}" if exc else ""
-        return DeviceError(f"{zh}（端口 {self.url}）", f"{en} on {self.url}{detail}",
-                           port=self.url, hint=HINT)
+        return PrinterLinkError(f"{zh}（端口 {self.url}）", f"{en} on {self.url}{detail}",
+                                port=self.url, job_started=job_started)
 
     def _open(self) -> serial.SerialBase:
         if self._port is not None:
@@ -207,11 +220,12 @@ class PrinterLink:
             except serial.SerialTimeoutException as exc:
                 self._drop()
                 raise self._error("写入打印机超时", "write to the printer timed out "
-                                  "(paper out holding flow control?)", exc) from exc
+                                  "(paper out holding flow control?)", exc,
+                                  job_started=True) from exc
             except SERIAL_ERRORS as exc:
                 self._drop()
                 raise self._error("打印中端口断开", "the printer port failed during the job",
-                                  exc) from exc
+                                  exc, job_started=True) from exc
             if check_status:
                 self._confirm()
             return status
@@ -225,9 +239,10 @@ class PrinterLink:
         if after.online is None:
             self._drop()
             raise self._error("打印任务未确认：打印机无应答", "the printer did not confirm "
-                              "the job (no status reply: unplugged or switched off?)")
+                              "the job (no status reply: unplugged or switched off?)",
+                              job_started=True)
         if after.cover_open or after.paper == "out":
-            raise PrinterNotReady(after, self.url)
+            raise PrinterNotReady(after, self.url, job_started=True)
 
 
 _LINKS: dict[str, PrinterLink] = {}
@@ -253,4 +268,5 @@ def close_all() -> None:
         _LINKS.clear()
 
 
-__all__ = ["BACKOFF_S", "PrinterLink", "PrinterNotReady", "close_all", "link_for"]
+__all__ = ["BACKOFF_S", "PrinterLink", "PrinterLinkError", "PrinterNotReady", "close_all",
+           "link_for"]

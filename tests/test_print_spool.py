@@ -204,6 +204,21 @@ def test_cli_take_print_and_device_errors(sqlite_url: str, printer: FakePrinter,
     assert status.stdout.strip() == '{"online": true, "cover_open": false, "paper": "ok"}'
 
 
+def test_a_printer_refusing_jobs_for_long_never_makes_them_fail(
+        lobby_engine: Engine, printer: FakePrinter, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Paper out through many spool runs (every ticket taken runs the spool): the
+    # printer refused before a byte was sent, so the job is not given up on.
+    monkeypatch.setattr(printing, "MAX_ATTEMPTS", 2)
+    printer.set_state("paper_out")
+    number = take(lobby_engine)
+    for _ in range(4):
+        assert printing.run_spool(lobby_engine).error is not None
+    assert states(lobby_engine) == {number: "queued"}
+    printer.set_state("ok")
+    assert len(printing.run_spool(lobby_engine).printed) == 1
+    assert printer.wait_for(lambda p: printed_numbers(p) == [number])
+
+
 def test_a_port_url_pyserial_does_not_know_is_a_device_error_and_the_job_waits(
         lobby_engine: Engine) -> None:
     with unit_of_work(lobby_engine, write=True) as session:
