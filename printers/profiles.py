@@ -15,6 +15,7 @@ from kiosk.errors import UsageError
 Mode = Literal["text", "raster"]
 Flow = Literal["none", "rtscts", "xonxoff"]
 MODES: tuple[Mode, ...] = ("text", "raster")
+MAX_BAUD = 4_000_000  # the fastest USB-serial adapters; pyserial fails above its C int
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,9 @@ class PrinterProfile:
         """A copy with the branch's mode or baud rate; refuses unknown modes."""
         if mode is not None and mode not in MODES:
             raise UsageError(f"未知打印模式 {mode}", f"unknown print mode {mode!r} (text|raster)")
+        if baud is not None and not 0 < baud <= MAX_BAUD:
+            raise UsageError(f"波特率 {baud} 无效（1-{MAX_BAUD}）",
+                             f"invalid baud rate {baud} (1-{MAX_BAUD})")
         return replace(self, mode=mode or self.mode,
                        baud=baud or self.baud)
 

@@ -242,3 +242,23 @@ def test_a_reopened_port_reinitialises_the_printer(lobby_engine: Engine,
     assert printer.wait_for(lambda p: len(p.jobs) == 2)
     # ESC @ on reopening (before the status check), then the job's own ESC @.
     assert printer.lines[seen:].count("INIT") == 2
+
+
+def test_cli_printer_problems_name_the_port_and_never_show_a_traceback(
+        sqlite_url: str, printer: FakePrinter) -> None:
+    bad_url = kiosk("printer", "status", "--port", "foo://x", "--json", db=sqlite_url)
+    assert bad_url.returncode == 4
+    assert "foo://x" in bad_url.stderr
+    assert "Traceback" not in bad_url.stderr
+    for command in (("printer", "status"), ("printer", "test"), ("devices", "set", "printer")):
+        bad_baud = kiosk(*command, "--port", str(printer.link), "--baud", "-5", db=sqlite_url)
+        assert bad_baud.returncode == 2, command
+        assert "Traceback" not in bad_baud.stderr
+        assert "-5" in bad_baud.stderr
+    printer.set_state("silent")
+    silent = kiosk("printer", "status", "--port", str(printer.link), "--json", db=sqlite_url)
+    assert silent.returncode == 4
+    assert json.loads(silent.stdout) == {"online": None, "cover_open": None,
+                                         "paper": "unknown"}
+    assert str(printer.link) in silent.stderr
+    assert "status unknown" in silent.stderr

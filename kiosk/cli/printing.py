@@ -98,7 +98,15 @@ def cmd_printer_status(ctx: Context, args: argparse.Namespace) -> int:
     ctx.emit({"online": status.online, "cover_open": status.cover_open, "paper": status.paper},
              f"{args.port}: online={status.online} cover_open={status.cover_open} "
              f"paper={status.paper}")
-    return 0 if status.online is not None else 4
+    if status.online is None:
+        # Exit 4 says "device problem"; the technician also needs where and what to check.
+        from printers.transport import HINT
+
+        print(DeviceError("打印机无应答（状态未知）", "the printer does not answer status "
+                          "queries (status unknown)", port=args.port, hint=HINT).bilingual(),
+              file=sys.stderr)
+        return 4
+    return 0
 
 
 def cmd_devices_set_printer(ctx: Context, args: argparse.Namespace) -> None:
