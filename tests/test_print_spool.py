@@ -262,3 +262,24 @@ def test_cli_printer_problems_name_the_port_and_never_show_a_traceback(
                                          "paper": "unknown"}
     assert str(printer.link) in silent.stderr
     assert "status unknown" in silent.stderr
+
+
+def test_cli_take_print_without_a_printer_still_names_the_ticket(sqlite_url: str) -> None:
+    from kiosk.db import make_engine
+
+    env = {"KIOSK_NOW": MONDAY_10AM.isoformat()}
+    eng = make_engine(sqlite_url)
+    from kiosk.migrate import ensure_ready
+
+    ensure_ready(eng)
+    with unit_of_work(eng, write=True) as session:
+        apply_config(session, open_all_hours())
+    done = kiosk("ticket", "take", "claims", "--print", db=sqlite_url, env=env)
+    assert done.returncode == 2
+    assert "D001" in done.stderr  # the customer's number is not lost with the error
+    assert "devices set printer" in done.stderr
+    as_json = kiosk("ticket", "take", "claims", "--print", "--json", db=sqlite_url, env=env)
+    assert as_json.returncode == 2
+    assert "D002" in json.loads(as_json.stdout)["message_en"]
+    assert states(eng) == {"D001": "queued", "D002": "queued"}
+    eng.dispose()

@@ -203,7 +203,12 @@ def print_ticket(ctx: Context, number: str) -> dict[str, Any]:
 
     with unit_of_work(ctx.engine, write=True) as session:
         job_id = enqueue(session, ticket_document(session, number)).id
-    run = _spool(ctx)
+    try:
+        run = _spool(ctx)
+    except UsageError as exc:  # no printer set: the customer still needs the number
+        raise UsageError(f"已取号 {number}，但未打印（任务 {job_id} 已排队）：{exc.zh}",
+                         f"ticket {number} was taken, but not printed (job {job_id} is "
+                         f"queued): {exc.en}") from exc
     if job_id in run.printed:
         return {"job": job_id, "printed": True}
     error = run.error or DeviceError("打印任务未完成", "the print job did not complete")
