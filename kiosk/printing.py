@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 from kiosk import clock
 from kiosk.branch import load_branch
 from kiosk.db import unit_of_work
-from kiosk.errors import DeviceError, NotFound, RuleRefused, UsageError
+from kiosk.errors import DeviceError, KioskError, NotFound, RuleRefused, UsageError
 from kiosk.models import Printer, PrintJob
 from kiosk.queue import Lobby
 from printers.documents import (
@@ -246,7 +246,7 @@ def _claim(engine: Engine, now: datetime) -> tuple[int, RollDocument] | None:
     return None
 
 
-def _settle(engine: Engine, job_id: int, error: DeviceError | None) -> None:
+def _settle(engine: Engine, job_id: int, error: KioskError | None) -> None:
     with unit_of_work(engine, write=True) as session:
         item = session.get(PrintJob, job_id)
         if item is None or item.state != "sending":
@@ -259,7 +259,8 @@ def _settle(engine: Engine, job_id: int, error: DeviceError | None) -> None:
             item.last_error = error.bilingual()
             # A printer that refused the job before its first byte (paper out, port
             # gone) is no reason to give up on it: it waits, however many runs it takes.
-            started = not isinstance(error, PrinterLinkError) or error.job_started
+            started = isinstance(error, DeviceError) and (
+                not isinstance(error, PrinterLinkError) or error.job_started)
             item.state = ("failed" if started and item.attempts >= MAX_ATTEMPTS
                           else "queued")
 
@@ -270,7 +271,9 @@ def run_spool(engine: Engine, *, link_factory: LinkFactory = link_for,
     ready (the rest wait for the next run: after paper is loaded, on restart...).
 
     Never raises for a printer problem: it is in ``SpoolRun.error`` and each job's
-    ``last_error``. Raises ``UsageError`` if no printer is configured."""
+    ``last_error``. Raises ``UsageError`` if no printer is configured, and
+    ``ConfigError`` if a job cannot be rendered (no CJK font, no pdftoppm: the job is
+    back in the queue with the reason)."""
     with unit_of_work(engine) as session:
         setting = printer_setting(session)
     if setting is None:
@@ -284,7 +287,14 @@ def run_spool(engine: Engine, *, link_factory: LinkFactory = link_for,
             break
         job_id, document = claimed
         try:
-            link.send(encode(document, setting.profile))
+            data = encode(document, setting.profile)
+        except KioskError as exc:
+            # Nothing can be sent (no CJK font, no pdftoppm): the job goes back to the
+            # queue with the reason instead of staying "sending" until its lease ends.
+            _settle(engine, job_id, exc)
+            raise
+        try:
+            link.send(data)
         except DeviceError as exc:
             _settle(engine, job_id, exc)
             run.error = exc

@@ -283,3 +283,34 @@ def test_cli_take_print_without_a_printer_still_names_the_ticket(sqlite_url: str
     assert "D002" in json.loads(as_json.stdout)["message_en"]
     assert states(eng) == {"D001": "queued", "D002": "queued"}
     eng.dispose()
+
+
+def test_a_job_that_cannot_be_rendered_goes_back_to_the_queue_naming_the_ticket(
+        sqlite_url: str, printer: FakePrinter, tmp_path: Path) -> None:
+    # Raster mode without a usable CJK font: nothing can be sent. The ticket is taken,
+    # the message names it, and the job waits (not held "sending" under a lease).
+    from kiosk.db import make_engine
+    from kiosk.migrate import ensure_ready
+
+    env = {"KIOSK_NOW": MONDAY_10AM.isoformat()}
+    eng = make_engine(sqlite_url)
+    ensure_ready(eng)
+    with unit_of_work(eng, write=True) as session:
+        apply_config(session, open_all_hours())
+        printing.set_printer(session, str(printer.link), "generic-80", "raster")
+    bogus = tmp_path / "no-font.ttf"
+    bogus.write_bytes(b"not a font")
+    done = kiosk("ticket", "take", "claims", "--print", db=sqlite_url,
+                 env={**env, "KIOSK_CJK_FONT": str(bogus)})
+    assert done.returncode == 2
+    assert "D001" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert states(eng) == {"D001": "queued"}
+    with unit_of_work(eng) as session:
+        (job,) = printing.jobs(session)
+    assert "KIOSK_CJK_FONT" in job.last_error
+    resumed = kiosk("print", "run", db=sqlite_url, env=env)  # the font is back
+    assert resumed.returncode == 0, resumed.stderr
+    assert printer.wait_for(lambda p: len(p.jobs) == 1)
+    assert states(eng) == {"D001": "done"}
+    eng.dispose()

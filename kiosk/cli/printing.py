@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kiosk.db import unit_of_work
-from kiosk.errors import DeviceError, UsageError
+from kiosk.errors import DeviceError, KioskError, UsageError
 from printers.profiles import DEFAULT_PROFILE, MODES, PROFILES
 
 if TYPE_CHECKING:
@@ -205,10 +205,10 @@ def print_ticket(ctx: Context, number: str) -> dict[str, Any]:
         job_id = enqueue(session, ticket_document(session, number)).id
     try:
         run = _spool(ctx)
-    except UsageError as exc:  # no printer set: the customer still needs the number
-        raise UsageError(f"已取号 {number}，但未打印（任务 {job_id} 已排队）：{exc.zh}",
-                         f"ticket {number} was taken, but not printed (job {job_id} is "
-                         f"queued): {exc.en}") from exc
+    except KioskError as exc:  # no printer set, no CJK font: the customer needs the number
+        raise type(exc)(f"已取号 {number}，但未打印（任务 {job_id} 已排队）：{exc.zh}",
+                        f"ticket {number} was taken, but not printed (job {job_id} is "
+                        f"queued): {exc.en}", code=exc.code) from exc
     if job_id in run.printed:
         return {"job": job_id, "printed": True}
     error = run.error or DeviceError("打印任务未完成", "the print job did not complete")
