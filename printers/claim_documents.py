@@ -37,7 +37,6 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from kiosk.errors import UsageError
 from printers.documents import (
     A4,
     ROLL_58MM,
@@ -52,6 +51,7 @@ from printers.documents import (
     draw_qr,
     render_pdf,
 )
+from printers.errors import UsageError
 from printers.fonts import cjk_font
 
 PAPERS = {"roll80": ROLL_80MM, "roll58": ROLL_58MM}

@@ -35,7 +35,7 @@ from qrcode.constants import ERROR_CORRECT_M
 from reportlab.lib.pagesizes import A4 as _A4
 from reportlab.pdfgen.canvas import Canvas
 
-from kiosk.errors import UsageError
+from printers.errors import UsageError
 from printers.fonts import cjk_font
 
 DPI = 203

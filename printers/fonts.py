@@ -23,7 +23,7 @@ from pathlib import Path
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
-from kiosk.errors import ConfigError
+from printers.errors import ConfigError
 
 FONT_NAME = "KioskCJK"
 """The name layouts use with ``canvas.setFont(FONT_NAME, size)``."""

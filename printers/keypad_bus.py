@@ -33,8 +33,8 @@ from typing import Any, Protocol
 
 import serial
 
-from kiosk.errors import DeviceError
 from printers import kp1
+from printers.errors import DeviceError
 from printers.kp1 import Command, Frame, FrameHunter, KeyEvent, KeypadInfo, NakCode, PollReply
 
 log = logging.getLogger(__name__)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from kiosk.errors import UsageError
+from printers.errors import UsageError
 
 Mode = Literal["text", "raster"]
 Flow = Literal["none", "rtscts", "xonxoff"]

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from PIL import Image
 
-from kiosk.errors import ConfigError
+from printers.errors import ConfigError
 from printers.escpos import MAX_STRIP_ROWS, EscPos
 
 # Grey levels darker than this print black. Anti-aliased glyph edges at 203 dpi are

@@ -27,7 +27,7 @@ from collections.abc import Iterator
 
 import serial
 
-from kiosk.errors import DeviceError
+from printers.errors import DeviceError
 from printers.escpos import UNKNOWN_STATUS, EscPos, PrinterStatus, decode_status, status_query
 from printers.escpos_decode import Tokenizer
 from printers.profiles import PrinterProfile
