@@ -22,14 +22,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import func, select  # noqa: E402
 
+from kiosk.branch.settings import apply_config, default_config  # noqa: E402
 from kiosk.db import make_engine, unit_of_work  # noqa: E402
-from kiosk.keypads import KeypadService, configure_port  # noqa: E402
+from kiosk.devices.keypads import KeypadService, configure_port  # noqa: E402
 from kiosk.migrate import ensure_ready  # noqa: E402
 from kiosk.models import Rating  # noqa: E402
-from kiosk.queue import Lobby  # noqa: E402
-from kiosk.settings import apply_config, default_config  # noqa: E402
-from printers.fake_keypad import FakeKeypadBus  # noqa: E402
-from printers.keypad_bus import BusMaster, SerialLine  # noqa: E402
+from kiosk.queue.lobby import Lobby  # noqa: E402
+from printers.kp1.bus import BusMaster, SerialLine  # noqa: E402
+from printers.simulators.keypad import FakeKeypadBus  # noqa: E402
 
 BAUD = 9600
 ADDRESSES = list(range(1, 9))

@@ -15,7 +15,7 @@ import statistics
 import time
 from collections.abc import Callable
 
-from printers.documents import (
+from printers.documents.model import (
     ROLL_58MM,
     ROLL_80MM,
     BranchHeading,
@@ -23,11 +23,11 @@ from printers.documents import (
     queue_ticket,
     render_pdf,
 )
-from printers.encode import encode
-from printers.fake_printer import FakePrinter
-from printers.profiles import PROFILES
-from printers.raster import rasterise_pdf
-from printers.transport import PrinterLink
+from printers.escpos.encode import encode
+from printers.escpos.profiles import PROFILES
+from printers.escpos.raster import rasterise_pdf
+from printers.escpos.transport import PrinterLink
+from printers.simulators.printer import FakePrinter
 
 BRANCH = BranchHeading("客户服务中心", "Customer Service Centre", "95500")
 FACTS = TicketFacts("D007", "理赔", "Claims", "care", 12, (25, 40), "2026-11-23 10:00",

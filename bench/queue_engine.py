@@ -28,12 +28,12 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import Engine, func, select  # noqa: E402
 
+from kiosk.branch.settings import default_config  # noqa: E402
 from kiosk.db import make_engine, unit_of_work  # noqa: E402
 from kiosk.migrate import ensure_ready  # noqa: E402
 from kiosk.models import Ticket  # noqa: E402
-from kiosk.queue import Lobby  # noqa: E402
+from kiosk.queue.lobby import Lobby  # noqa: E402
 from kiosk.seed import seed_history  # noqa: E402
-from kiosk.settings import default_config  # noqa: E402
 
 TODAY_10AM = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 10:00 in Shanghai
 CACHE = ROOT / "bench" / "out"

@@ -21,17 +21,17 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
-from kiosk.branch import load_branch
+from kiosk.branch.info import load_branch
+from kiosk.branch.settings import apply_config, default_config
 from kiosk.db import unit_of_work
+from kiosk.devices.keypads import KeypadService, configure_port
+from kiosk.devices.printing import print_document, set_printer, ticket_document
 from kiosk.errors import RuleRefused
-from kiosk.keypads import KeypadService, configure_port
-from kiosk.printing import print_document, set_printer, ticket_document
-from kiosk.queue import Lobby
-from kiosk.ratings import RATING_KEYS, rating_report, scale_values
-from kiosk.settings import apply_config, default_config
-from printers.fake_keypad import FakeKeypadBus
-from printers.fake_printer import FakePrinter
-from printers.transport import close_all
+from kiosk.feedback.ratings import RATING_KEYS, rating_report, scale_values
+from kiosk.queue.lobby import Lobby
+from printers.escpos.transport import close_all
+from printers.simulators.keypad import FakeKeypadBus
+from printers.simulators.printer import FakePrinter
 
 if TYPE_CHECKING:
     from kiosk.cli import Context

@@ -10,9 +10,9 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, select, text
 
+from kiosk.branch.settings import BranchConfig, apply_config, default_config
 from kiosk.db import unit_of_work
 from kiosk.models import Branch
-from kiosk.settings import BranchConfig, apply_config, default_config
 
 _MIGRATIONS = Path(__file__).with_name("migrations")
 _ADVISORY_KEY = 0x4B494F53  # "KIOS": serialises PostgreSQL upgrades across PCs

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine, func, insert, select
 
 from kiosk import clock
-from kiosk.branch import BranchInfo, load_branch
+from kiosk.branch.info import BranchInfo, load_branch
 from kiosk.db import unit_of_work
 from kiosk.errors import RuleRefused, UsageError
 from kiosk.models import Counter, CounterService, Service, Ticket, TicketEvent, TicketSequence

@@ -15,11 +15,11 @@ from sqlalchemy import Engine
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from kiosk.branch.settings import BranchConfig, apply_config, default_config  # noqa: E402
 from kiosk.db import make_engine, unit_of_work  # noqa: E402
 from kiosk.migrate import ensure_ready  # noqa: E402
-from kiosk.settings import BranchConfig, apply_config, default_config  # noqa: E402
-from printers.fake_printer import FakePrinter  # noqa: E402
-from printers.transport import close_all  # noqa: E402
+from printers.escpos.transport import close_all  # noqa: E402
+from printers.simulators.printer import FakePrinter  # noqa: E402
 from tests.pg import PostgresServer  # noqa: E402
 
 ROUND_THE_CLOCK = (clock_time(0, 0), clock_time(23, 59, 59))

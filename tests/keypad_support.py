@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from printers.fake_keypad import FakeKeypadBus
-from printers.kp1 import KeyEvent
+from printers.kp1.codec import KeyEvent
+from printers.simulators.keypad import FakeKeypadBus
 
 
 @dataclass
 class Recorder:
-    """A :class:`printers.keypad_bus.BusListener` that keeps everything it hears."""
+    """A :class:`printers.kp1.bus.BusListener` that keeps everything it hears."""
 
     keys: list[tuple[int, KeyEvent]] = field(default_factory=list)
     devices: list[tuple[int, str]] = field(default_factory=list)

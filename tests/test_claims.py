@@ -9,8 +9,9 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import Engine, select
 
-from kiosk.claim_catalogue import ClaimCatalogue, parse_catalogue, shipped_text
-from kiosk.claims import (
+from kiosk.branch.settings import BranchConfig, apply_config, default_config, parse_hours
+from kiosk.claims.catalogue import ClaimCatalogue, parse_catalogue, shipped_text
+from kiosk.claims.checks import (
     check_view,
     checks_for_ticket,
     evaluate,
@@ -25,8 +26,7 @@ from kiosk.claims import (
 from kiosk.db import unit_of_work
 from kiosk.errors import NotFound, RuleRefused, UsageError
 from kiosk.models import ClaimCatalogueVersion, ClaimCheck, ClaimHandover, TicketEvent
-from kiosk.queue import Lobby
-from kiosk.settings import BranchConfig, apply_config, default_config, parse_hours
+from kiosk.queue.lobby import Lobby
 from tests.conftest import MONDAY_10AM, open_all_hours
 
 CLAIM_TYPES = ("outpatient", "inpatient", "critical_illness", "accident_disability",

@@ -6,14 +6,14 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine, func, select
 
-from kiosk.claim_catalogue import (
+from kiosk.claims.catalogue import (
     active_catalogue,
     line_of,
     parse_catalogue,
     shipped_text,
     store_catalogue,
 )
-from kiosk.claims import check_view, find_check, record_check
+from kiosk.claims.checks import check_view, find_check, record_check
 from kiosk.db import unit_of_work
 from kiosk.errors import ConfigError, RuleRefused
 from kiosk.models import ClaimCatalogueVersion

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from kiosk.claim_catalogue import shipped_text
+from kiosk.claims.catalogue import shipped_text
 from kiosk.cli import main
 
 NOW = "2026-11-23T10:00:00+08:00"  # Monday morning, the branch is open

@@ -12,19 +12,19 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from kiosk import printing
-from kiosk.claims import check_view, find_check, record_check, record_handover
+from kiosk.claims.checks import check_view, find_check, record_check, record_handover
 from kiosk.cli import main
 from kiosk.db import unit_of_work
+from kiosk.devices import printing
 from kiosk.errors import UsageError
-from printers.claim_documents import (
+from printers.documents.claim_forms import (
     LEGEND_ZH,
     checklist_notice,
     checklist_notice_pdf,
     handover_form_pdf,
 )
-from printers.documents import BranchHeading
-from printers.fake_printer import FakePrinter
+from printers.documents.model import BranchHeading
+from printers.simulators.printer import FakePrinter
 from tests.conftest import MONDAY_10AM
 
 BRANCH = BranchHeading("客户服务中心", "Customer Service Centre", "95500")
@@ -152,7 +152,7 @@ def test_complete_notice_promises_the_decision_date(engine: Engine, tmp_path: Pa
 
 def test_notice_qr_code_carries_the_reference(engine: Engine, tmp_path: Path) -> None:
     """The QR drawn on the roll decodes (via its module matrix) to the reference only."""
-    from printers.documents import Qr
+    from printers.documents.model import Qr
 
     view = incomplete_view(engine)
     qrs = [b for b in checklist_notice(view, BRANCH).blocks if isinstance(b, Qr)]

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select
 
+from kiosk.branch.settings import apply_config
 from kiosk.db import unit_of_work
 from kiosk.models import Ticket, TicketEvent
-from kiosk.queue import Lobby
-from kiosk.settings import apply_config
+from kiosk.queue.lobby import Lobby
 from tests.conftest import MONDAY_10AM, open_all_hours
 
 NOW = MONDAY_10AM.isoformat()

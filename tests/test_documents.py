@@ -10,11 +10,11 @@ import pytest
 from PIL import Image
 from sqlalchemy import Engine
 
+from kiosk.branch.settings import apply_config
 from kiosk.db import unit_of_work
-from kiosk.printing import acknowledgement_document, ticket_document
-from kiosk.queue import Lobby
-from kiosk.settings import apply_config
-from printers.documents import ROLL_58MM, ROLL_80MM, RollDocument, RollPaper, render_pdf
+from kiosk.devices.printing import acknowledgement_document, ticket_document
+from kiosk.queue.lobby import Lobby
+from printers.documents.model import ROLL_58MM, ROLL_80MM, RollDocument, RollPaper, render_pdf
 from tests.conftest import MONDAY_10AM, open_all_hours
 
 

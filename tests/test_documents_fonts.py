@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.errors import ConfigError
-from printers import fonts
+from printers.documents import fonts
 
 
 @pytest.fixture(autouse=True)

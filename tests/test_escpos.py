@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from printers.documents import BranchHeading, Line, RollDocument, TicketFacts, queue_ticket
-from printers.encode import encode
-from printers.escpos import EscPos, Unencodable, decode_status, gbk_bytes, status_reply_bytes
-from printers.escpos_decode import Token, Tokenizer, compose_raster, tokenize
-from printers.profiles import PROFILES
-from printers.raster import ink_rows
+from printers.documents.model import BranchHeading, Line, RollDocument, TicketFacts, queue_ticket
+from printers.escpos.builder import (
+    EscPos,
+    Unencodable,
+    decode_status,
+    gbk_bytes,
+    status_reply_bytes,
+)
+from printers.escpos.decode import Token, Tokenizer, compose_raster, tokenize
+from printers.escpos.encode import encode
+from printers.escpos.profiles import PROFILES
+from printers.escpos.raster import ink_rows
 
 BRANCH = BranchHeading("客户服务中心", "Customer Service Centre", "95500")
 FACTS = TicketFacts("D007", "理赔", "Claims", "care", 3, (10, 20), "2026-11-23 10:00",
@@ -108,8 +114,8 @@ def test_a_model_without_native_qr_gets_the_qr_as_an_image() -> None:
 
 
 def test_raster_mode_sends_the_page_trimmed_and_it_recomposes_to_the_page() -> None:
-    from printers.documents import ROLL_80MM, render_pdf
-    from printers.raster import rasterise_pdf
+    from printers.documents.model import ROLL_80MM, render_pdf
+    from printers.escpos.raster import rasterise_pdf
 
     doc = queue_ticket(FACTS, BRANCH)
     data = encode(doc, PROFILES["generic-80"], "raster")
@@ -132,8 +138,8 @@ def test_raster_mode_sends_the_page_trimmed_and_it_recomposes_to_the_page() -> N
 def test_a_tall_image_goes_in_strips_of_at_most_255_rows_and_recomposes() -> None:
     from PIL import Image
 
-    from printers.escpos import EscPos
-    from printers.raster import bands, put_bands
+    from printers.escpos.builder import EscPos
+    from printers.escpos.raster import bands, put_bands
 
     # 600 inked rows without a blank one (a tall QR or logo): must be split.
     image = Image.new("1", (64, 600), 1)

@@ -12,9 +12,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from printers import kp1
-from printers.fake_keypad import FakeKeypadBus
-from printers.keypad_bus import BusMaster, Kp1Link, LineFailure, Nak, NoReply, SerialLine
+from printers.kp1 import codec as kp1
+from printers.kp1.bus import BusMaster, Kp1Link, LineFailure, Nak, NoReply, SerialLine
+from printers.simulators.keypad import FakeKeypadBus
 from tests.keypad_support import Recorder, keypads, no_thread_left, wait_until
 
 __all__ = ["keypads", "no_thread_left"]  # fixtures used by name below

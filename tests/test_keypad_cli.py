@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from kiosk.cli import main
-from printers import kp1
-from printers.fake_keypad import FakeKeypadBus
-from printers.keypad_bus import Kp1Link, SerialLine
+from printers.kp1 import codec as kp1
+from printers.kp1.bus import Kp1Link, SerialLine
+from printers.simulators.keypad import FakeKeypadBus
 from tests.keypad_support import keypads, no_thread_left, wait_until
 
 __all__ = ["keypads", "no_thread_left"]

@@ -9,13 +9,13 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import Engine, func, select
 
+from kiosk.branch.settings import apply_config
 from kiosk.db import unit_of_work
-from kiosk.keypads import KeypadService, configure_port, keypad_status
+from kiosk.devices.keypads import KeypadService, configure_port, keypad_status
 from kiosk.models import KeypadEvent, Rating, RatingRequest, Ticket
-from kiosk.queue import Lobby
-from kiosk.settings import apply_config
-from printers import kp1
-from printers.fake_keypad import FakeKeypadBus
+from kiosk.queue.lobby import Lobby
+from printers.kp1 import codec as kp1
+from printers.simulators.keypad import FakeKeypadBus
 from tests.conftest import open_all_hours
 from tests.keypad_support import no_thread_left, wait_until
 

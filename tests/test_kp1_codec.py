@@ -6,8 +6,8 @@ import random
 
 import pytest
 
-from printers import kp1
-from printers.kp1 import Frame, FrameHunter, KeyEvent, KeypadInfo, PollReply
+from printers.kp1 import codec as kp1
+from printers.kp1.codec import Frame, FrameHunter, KeyEvent, KeypadInfo, PollReply
 
 
 def test_crc_check_value_is_that_of_the_spec() -> None:

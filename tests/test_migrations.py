@@ -14,7 +14,7 @@ from sqlalchemy import text
 from kiosk.db import make_engine, unit_of_work
 from kiosk.migrate import ensure_ready, head_revisions, upgrade
 from kiosk.models import Base
-from kiosk.queue import Lobby
+from kiosk.queue.lobby import Lobby
 from tests.conftest import MONDAY_10AM
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "kiosk" / "migrations"

@@ -11,8 +11,8 @@ import sys
 import time
 from pathlib import Path
 
-from printers.profiles import PROFILES
-from printers.transport import PrinterLink
+from printers.escpos.profiles import PROFILES
+from printers.escpos.transport import PrinterLink
 
 
 class Lines:

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from kiosk import printing
+from kiosk.branch.settings import apply_config
 from kiosk.db import unit_of_work
-from kiosk.queue import Lobby
-from kiosk.settings import apply_config
-from printers.fake_printer import FakePrinter
+from kiosk.devices import printing
+from kiosk.queue.lobby import Lobby
+from printers.simulators.printer import FakePrinter
 from tests.conftest import MONDAY_10AM, open_all_hours
 
 

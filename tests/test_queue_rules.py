@@ -8,11 +8,11 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 from sqlalchemy import Engine, select
 
+from kiosk.branch.settings import apply_config, default_config
 from kiosk.db import unit_of_work
 from kiosk.errors import NotFound, RuleRefused, UsageError
 from kiosk.models import CounterEvent, Ticket, TicketEvent
-from kiosk.queue import Lobby
-from kiosk.settings import apply_config, default_config
+from kiosk.queue.lobby import Lobby
 from tests.conftest import MONDAY_10AM, open_all_hours
 
 

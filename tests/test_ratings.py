@@ -8,12 +8,10 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from kiosk.branch import load_branch
+from kiosk.branch.info import load_branch
 from kiosk.db import unit_of_work
 from kiosk.errors import RuleRefused, UsageError
-from kiosk.models import RatingRequest, TicketEvent
-from kiosk.queue import Lobby
-from kiosk.ratings import (
+from kiosk.feedback.ratings import (
     answer_request,
     expire_requests,
     open_request,
@@ -22,6 +20,8 @@ from kiosk.ratings import (
     record_unsolicited,
     scale_values,
 )
+from kiosk.models import RatingRequest, TicketEvent
+from kiosk.queue.lobby import Lobby
 from tests.conftest import MONDAY_10AM
 
 T = MONDAY_10AM

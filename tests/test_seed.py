@@ -8,11 +8,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import Engine, func, select
 
-from kiosk.branch import load_branch
+from kiosk.branch.info import load_branch
 from kiosk.db import unit_of_work
 from kiosk.errors import RuleRefused, UsageError
 from kiosk.models import Ticket, TicketEvent, TicketSequence
-from kiosk.queue import Lobby
+from kiosk.queue.lobby import Lobby
 from kiosk.seed import seed_history
 from tests.conftest import MONDAY_10AM
 

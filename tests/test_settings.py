@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select
 
-from kiosk.branch import load_branch
+from kiosk.branch.info import load_branch
+from kiosk.branch.settings import apply_config, dump_toml, export_document, load_toml, parse_config
 from kiosk.db import make_engine, unit_of_work
 from kiosk.errors import ConfigError
 from kiosk.migrate import ensure_ready
 from kiosk.models import Branch, Counter, Service
-from kiosk.settings import apply_config, dump_toml, export_document, load_toml, parse_config
 
 
 def export_text(engine: Engine) -> str:
@@ -99,7 +99,7 @@ def test_rejected_import_leaves_the_database_unchanged(engine: Engine) -> None:
 
 
 def test_removing_an_open_counter_rolls_back_the_whole_import(engine: Engine) -> None:
-    from kiosk.queue import Lobby
+    from kiosk.queue.lobby import Lobby
     from tests.conftest import MONDAY_10AM
 
     with unit_of_work(engine, write=True) as session:

@@ -1,7 +1,7 @@
 from sqlalchemy import Engine
 
 from kiosk.db import unit_of_work
-from kiosk.queue import Lobby
+from kiosk.queue.lobby import Lobby
 from tests.conftest import MONDAY_10AM
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from kiosk import clock
 from kiosk.db import make_engine, unit_of_work
-from kiosk.queue import Lobby
+from kiosk.queue.lobby import Lobby
 
 
 def wait_for(go_file: str) -> None:

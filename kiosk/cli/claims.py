@@ -9,14 +9,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kiosk import clock
-from kiosk.branch import current_branch_id, load_branch
+from kiosk.branch.info import current_branch_id, load_branch
 from kiosk.db import unit_of_work
 from kiosk.errors import DeviceError, KioskError, UsageError
 
 if TYPE_CHECKING:
-    from kiosk.branch import BranchInfo
+    from kiosk.branch.info import BranchInfo
     from kiosk.cli import Commands, Context
-    from printers.documents import BranchHeading
+    from printers.documents.model import BranchHeading
 
 PAPERS = ("roll80", "roll58", "a4")
 
@@ -74,8 +74,8 @@ def _add_output(p: argparse.ArgumentParser, papers: tuple[str, ...]) -> None:
 
 
 def cmd_types(ctx: Context, args: argparse.Namespace) -> None:
-    from kiosk.claim_catalogue import active_catalogue
-    from kiosk.claims import types_view
+    from kiosk.claims.catalogue import active_catalogue
+    from kiosk.claims.checks import types_view
 
     with unit_of_work(ctx.engine) as session:
         types = types_view(active_catalogue(session, current_branch_id(session)))
@@ -83,8 +83,8 @@ def cmd_types(ctx: Context, args: argparse.Namespace) -> None:
 
 
 def cmd_docs(ctx: Context, args: argparse.Namespace) -> None:
-    from kiosk.claim_catalogue import active_catalogue
-    from kiosk.claims import docs_view
+    from kiosk.claims.catalogue import active_catalogue
+    from kiosk.claims.checks import docs_view
 
     with unit_of_work(ctx.engine) as session:
         view = docs_view(active_catalogue(session, current_branch_id(session)), args.claim_type)
@@ -99,7 +99,7 @@ def cmd_docs(ctx: Context, args: argparse.Namespace) -> None:
 
 
 def cmd_check(ctx: Context, args: argparse.Namespace) -> None:
-    from kiosk.claims import check_view, parse_answers, parse_codes, record_check
+    from kiosk.claims.checks import check_view, parse_answers, parse_codes, record_check
 
     answers = parse_answers(args.answer)
     have = parse_codes(args.have)
@@ -111,7 +111,7 @@ def cmd_check(ctx: Context, args: argparse.Namespace) -> None:
 
 
 def cmd_show(ctx: Context, args: argparse.Namespace) -> None:
-    from kiosk.claims import check_view, checks_for_ticket, find_check
+    from kiosk.claims.checks import check_view, checks_for_ticket, find_check
 
     if bool(args.reference) == bool(args.ticket):
         raise UsageError("请给出核对编号或 --ticket 之一",
@@ -133,7 +133,7 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> None:
 
 
 def cmd_link(ctx: Context, args: argparse.Namespace) -> None:
-    from kiosk.claims import check_view, link_ticket
+    from kiosk.claims.checks import check_view, link_ticket
 
     with unit_of_work(ctx.engine, write=True) as session:
         view = check_view(session, link_ticket(session, args.reference, args.ticket))
@@ -141,7 +141,7 @@ def cmd_link(ctx: Context, args: argparse.Namespace) -> None:
 
 
 def cmd_handover(ctx: Context, args: argparse.Namespace) -> None:
-    from kiosk.claims import check_view, find_check, parse_received, record_handover
+    from kiosk.claims.checks import check_view, find_check, parse_received, record_handover
 
     received = parse_received(args.received)
     with unit_of_work(ctx.engine, write=True) as session:
@@ -152,7 +152,7 @@ def cmd_handover(ctx: Context, args: argparse.Namespace) -> None:
         view["handover"] = {"at": branch.iso(handover.at), "staff": handover.staff,
                             "received": dict(handover.received)}
         if args.pdf:
-            from printers.claim_documents import handover_form_pdf
+            from printers.documents.claim_forms import handover_form_pdf
 
             handover_form_pdf(view, _branch_header(branch), args.pdf)
     if args.pdf:
@@ -162,7 +162,7 @@ def cmd_handover(ctx: Context, args: argparse.Namespace) -> None:
 
 
 def cmd_catalogue_import(ctx: Context, args: argparse.Namespace) -> None:
-    from kiosk.claim_catalogue import load_catalogue_file, store_catalogue
+    from kiosk.claims.catalogue import load_catalogue_file, store_catalogue
 
     catalogue = load_catalogue_file(str(args.file))  # in full, before the database
     with unit_of_work(ctx.engine, write=True) as session:
@@ -174,7 +174,7 @@ def cmd_catalogue_import(ctx: Context, args: argparse.Namespace) -> None:
 
 
 def cmd_catalogue_export(ctx: Context, args: argparse.Namespace) -> None:
-    from kiosk.claim_catalogue import active_catalogue
+    from kiosk.claims.catalogue import active_catalogue
 
     with unit_of_work(ctx.engine) as session:
         catalogue = active_catalogue(session, current_branch_id(session))
@@ -192,7 +192,7 @@ def cmd_catalogue_export(ctx: Context, args: argparse.Namespace) -> None:
 
 
 def cmd_catalogue_versions(ctx: Context, args: argparse.Namespace) -> None:
-    from kiosk.claim_catalogue import SHIPPED_SOURCE, active_catalogue, stored_versions
+    from kiosk.claims.catalogue import SHIPPED_SOURCE, active_catalogue, stored_versions
 
     with unit_of_work(ctx.engine) as session:
         branch = load_branch(session)
@@ -212,7 +212,7 @@ def cmd_catalogue_versions(ctx: Context, args: argparse.Namespace) -> None:
 
 
 def _branch_header(branch: BranchInfo) -> BranchHeading:
-    from printers.documents import BranchHeading
+    from printers.documents.model import BranchHeading
 
     return BranchHeading(branch.name_zh, branch.name_en, branch.hotline)
 
@@ -221,7 +221,7 @@ def _deliver(ctx: Context, args: argparse.Namespace, view: dict[str, Any]) -> No
     """Write the notice PDF and/or print it, then answer. The check is committed by
     now, so a failure here names its reference: the customer's check is not lost."""
     if args.pdf or args.print_notice:
-        from printers.claim_documents import checklist_notice_pdf
+        from printers.documents.claim_forms import checklist_notice_pdf
 
         with unit_of_work(ctx.engine) as session:
             header = _branch_header(load_branch(session))
@@ -240,9 +240,9 @@ def _print_notice(ctx: Context, view: dict[str, Any], header: BranchHeading) -> 
     """Spool the roll notice and send it. The check is already committed, so a printer
     problem loses nothing: it raises ``DeviceError`` naming the reference and the job,
     which stays queued and prints when the printer is back (``kiosk print run``)."""
-    from kiosk.printing import enqueue, run_spool
-    from printers.claim_documents import checklist_notice
-    from printers.transport import close_all
+    from kiosk.devices.printing import enqueue, run_spool
+    from printers.documents.claim_forms import checklist_notice
+    from printers.escpos.transport import close_all
 
     with unit_of_work(ctx.engine, write=True) as session:
         job_id = enqueue(session, checklist_notice(view, header)).id

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from kiosk.db import unit_of_work
 from kiosk.errors import DeviceError, UsageError
-from kiosk.queue import Lobby
+from kiosk.queue.lobby import Lobby
 
 if TYPE_CHECKING:
     from kiosk.cli import Commands, Context
@@ -79,9 +79,9 @@ def register(commands: Commands) -> None:
 
 
 def cmd_init(ctx: Context, args: argparse.Namespace) -> None:
+    from kiosk.branch.settings import load_toml
     from kiosk.db import make_engine, resolve_url
     from kiosk.migrate import current_revisions, ensure_ready
-    from kiosk.settings import load_toml
 
     config = load_toml(args.settings) if args.settings else None
     engine = make_engine(resolve_url(ctx.db_url))
@@ -95,8 +95,8 @@ def cmd_init(ctx: Context, args: argparse.Namespace) -> None:
 
 
 def cmd_settings_export(ctx: Context, args: argparse.Namespace) -> None:
-    from kiosk.branch import current_branch_id
-    from kiosk.settings import dump_toml, export_document
+    from kiosk.branch.info import current_branch_id
+    from kiosk.branch.settings import dump_toml, export_document
 
     with unit_of_work(ctx.engine) as session:
         text = dump_toml(export_document(session, current_branch_id(session)))
@@ -113,9 +113,9 @@ def cmd_settings_export(ctx: Context, args: argparse.Namespace) -> None:
 
 
 def cmd_settings_import(ctx: Context, args: argparse.Namespace) -> None:
-    from kiosk.branch import current_branch_id
+    from kiosk.branch.info import current_branch_id
+    from kiosk.branch.settings import apply_config, load_toml
     from kiosk.errors import UsageError
-    from kiosk.settings import apply_config, load_toml
 
     config = load_toml(args.file)  # validated in full before the database is touched
     with unit_of_work(ctx.engine, write=True) as session:

@@ -20,9 +20,9 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from kiosk.cli import Commands, Context
-    from printers.fake_keypad import FakeKeypadBus
-    from printers.keypad_bus import Kp1Link
-    from printers.kp1 import KeyEvent
+    from printers.kp1.bus import Kp1Link
+    from printers.kp1.codec import KeyEvent
+    from printers.simulators.keypad import FakeKeypadBus
 
 
 def register(commands: Commands) -> None:
@@ -90,7 +90,7 @@ def _addresses(text: str) -> list[int]:
 
 
 def _open_link(args: argparse.Namespace) -> Kp1Link:
-    from printers.keypad_bus import Kp1Link, SerialLine
+    from printers.kp1.bus import Kp1Link, SerialLine
 
     line = SerialLine(args.port, args.baud)
     line.open()
@@ -98,8 +98,8 @@ def _open_link(args: argparse.Namespace) -> Kp1Link:
 
 
 def cmd_scan(ctx: Context, args: argparse.Namespace) -> None:
-    from printers.keypad_bus import Nak, NoReply
-    from printers.kp1 import ProtocolError
+    from printers.kp1.bus import Nak, NoReply
+    from printers.kp1.codec import ProtocolError
 
     link = _open_link(args)
     found: list[dict[str, Any]] = []
@@ -119,7 +119,7 @@ def cmd_scan(ctx: Context, args: argparse.Namespace) -> None:
 
 
 def cmd_rate(ctx: Context, args: argparse.Namespace) -> None:
-    from printers.kp1 import RATING_NAMES
+    from printers.kp1.codec import RATING_NAMES
 
     if not 1 <= args.timeout <= 255:
         raise UsageError("超时须为 1–255 秒", "--timeout is 1-255 seconds")
@@ -184,7 +184,7 @@ def _run_until(seconds: float | None, start: Any, stop: Any) -> None:
 
 
 def cmd_listen(ctx: Context, args: argparse.Namespace) -> None:
-    from printers.keypad_bus import BusMaster, SerialLine
+    from printers.kp1.bus import BusMaster, SerialLine
 
     line = SerialLine(args.port, args.baud)
     line.open()  # a port that cannot open is an error now, not a retry loop
@@ -193,7 +193,7 @@ def cmd_listen(ctx: Context, args: argparse.Namespace) -> None:
 
 
 def cmd_serve(ctx: Context, args: argparse.Namespace) -> None:
-    from kiosk.keypads import KeypadService, port_configs
+    from kiosk.devices.keypads import KeypadService, port_configs
 
     with unit_of_work(ctx.engine) as session:
         configs = port_configs(session)
@@ -205,7 +205,7 @@ def cmd_serve(ctx: Context, args: argparse.Namespace) -> None:
 
 
 def cmd_status(ctx: Context, args: argparse.Namespace) -> None:
-    from kiosk.keypads import keypad_status
+    from kiosk.devices.keypads import keypad_status
 
     with unit_of_work(ctx.engine) as session:
         rows = keypad_status(session)
@@ -216,7 +216,7 @@ def cmd_status(ctx: Context, args: argparse.Namespace) -> None:
 
 
 def cmd_devices_set_keypad(ctx: Context, args: argparse.Namespace) -> None:
-    from kiosk.keypads import configure_port, parse_map
+    from kiosk.devices.keypads import configure_port, parse_map
 
     mapping = parse_map(args.map)
     with unit_of_work(ctx.engine, write=True) as session:
@@ -238,8 +238,8 @@ def _day(text: str | None, default: date) -> date:
 
 def cmd_ratings(ctx: Context, args: argparse.Namespace) -> None:
     from kiosk import clock
-    from kiosk.branch import load_branch
-    from kiosk.ratings import rating_report
+    from kiosk.branch.info import load_branch
+    from kiosk.feedback.ratings import rating_report
 
     with unit_of_work(ctx.engine) as session:
         branch = load_branch(session)
@@ -259,8 +259,8 @@ def cmd_ratings(ctx: Context, args: argparse.Namespace) -> None:
 
 def cmd_rate_on_screen(ctx: Context, args: argparse.Namespace) -> None:
     from kiosk import clock
-    from kiosk.branch import load_branch
-    from kiosk.ratings import rate_on_screen
+    from kiosk.branch.info import load_branch
+    from kiosk.feedback.ratings import rate_on_screen
 
     with unit_of_work(ctx.engine, write=True) as session:
         branch = load_branch(session)
@@ -271,7 +271,7 @@ def cmd_rate_on_screen(ctx: Context, args: argparse.Namespace) -> None:
 
 
 def cmd_simulate_keypad(ctx: Context, args: argparse.Namespace) -> None:
-    from printers.fake_keypad import FakeKeypadBus
+    from printers.simulators.keypad import FakeKeypadBus
 
     script: list[str] = []
     if args.script:  # read before the pty opens: a bad file is a usage error, not a crash
@@ -295,7 +295,7 @@ def cmd_simulate_keypad(ctx: Context, args: argparse.Namespace) -> None:
 
 
 def _console(bus: FakeKeypadBus, lines: Iterable[str]) -> None:
-    from printers.fake_keypad import run_line
+    from printers.simulators.keypad import run_line
 
     for line in lines:
         try:

@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 from kiosk.db import unit_of_work
 from kiosk.errors import DeviceError, KioskError, UsageError
-from printers.profiles import DEFAULT_PROFILE, MODES, PROFILES
+from printers.escpos.profiles import DEFAULT_PROFILE, MODES, PROFILES
 
 if TYPE_CHECKING:
     from kiosk.cli import Commands, Context
-    from kiosk.printing import SpoolRun
+    from kiosk.devices.printing import SpoolRun
 
 
 def register(commands: Commands) -> None:
@@ -62,15 +62,15 @@ def _port_options(p: argparse.ArgumentParser) -> None:
 
 
 def _profile(args: argparse.Namespace) -> Any:
-    from printers.profiles import profile
+    from printers.escpos.profiles import profile
 
     return profile(args.profile).with_options(mode=args.mode, baud=args.baud)
 
 
 def cmd_printer_test(ctx: Context, args: argparse.Namespace) -> None:
-    from printers.documents import BranchHeading, TicketFacts, queue_ticket
-    from printers.encode import encode
-    from printers.transport import PrinterLink
+    from printers.documents.model import BranchHeading, TicketFacts, queue_ticket
+    from printers.escpos.encode import encode
+    from printers.escpos.transport import PrinterLink
 
     prof = _profile(args)
     facts = TicketFacts("A001", "咨询查询 打印测试", "Enquiries (printer test)", "normal", 0,
@@ -87,7 +87,7 @@ def cmd_printer_test(ctx: Context, args: argparse.Namespace) -> None:
 
 
 def cmd_printer_status(ctx: Context, args: argparse.Namespace) -> int:
-    from printers.transport import PrinterLink
+    from printers.escpos.transport import PrinterLink
 
     link = PrinterLink(args.port, _profile(args))
     try:
@@ -100,7 +100,7 @@ def cmd_printer_status(ctx: Context, args: argparse.Namespace) -> int:
              f"paper={status.paper}")
     if status.online is None:
         # Exit 4 says "device problem"; the technician also needs where and what to check.
-        from printers.transport import HINT
+        from printers.escpos.transport import HINT
 
         print(DeviceError("打印机无应答（状态未知）", "the printer does not answer status "
                           "queries (status unknown)", port=args.port, hint=HINT).bilingual(),
@@ -110,7 +110,7 @@ def cmd_printer_status(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_devices_set_printer(ctx: Context, args: argparse.Namespace) -> None:
-    from kiosk.printing import set_printer
+    from kiosk.devices.printing import set_printer
 
     with unit_of_work(ctx.engine, write=True) as session:
         setting = set_printer(session, args.port, args.profile, args.mode, args.baud)
@@ -119,8 +119,8 @@ def cmd_devices_set_printer(ctx: Context, args: argparse.Namespace) -> None:
 
 
 def cmd_ticket_pdf(ctx: Context, args: argparse.Namespace) -> None:
-    from kiosk.printing import ticket_document
-    from printers.documents import ROLLS, render_pdf
+    from kiosk.devices.printing import ticket_document
+    from printers.documents.model import ROLLS, render_pdf
 
     with unit_of_work(ctx.engine) as session:
         document = ticket_document(session, args.number)
@@ -135,7 +135,7 @@ def cmd_ticket_pdf(ctx: Context, args: argparse.Namespace) -> None:
 
 
 def cmd_print_jobs(ctx: Context, args: argparse.Namespace) -> None:
-    from kiosk.printing import job_view, jobs
+    from kiosk.devices.printing import job_view, jobs
 
     with unit_of_work(ctx.engine) as session:
         views = [job_view(j) for j in jobs(session, tuple(args.state or ()) or None)]
@@ -145,7 +145,7 @@ def cmd_print_jobs(ctx: Context, args: argparse.Namespace) -> None:
 
 
 def _after_change(ctx: Context, job_id: int, verb: str) -> int:
-    from kiosk.printing import job, job_view
+    from kiosk.devices.printing import job, job_view
 
     with unit_of_work(ctx.engine) as session:
         view = job_view(job(session, job_id))
@@ -154,7 +154,7 @@ def _after_change(ctx: Context, job_id: int, verb: str) -> int:
 
 
 def cmd_print_retry(ctx: Context, args: argparse.Namespace) -> int:
-    from kiosk.printing import retry
+    from kiosk.devices.printing import retry
 
     with unit_of_work(ctx.engine, write=True) as session:
         job_id = retry(session, args.job).id
@@ -164,7 +164,7 @@ def cmd_print_retry(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_print_cancel(ctx: Context, args: argparse.Namespace) -> int:
-    from kiosk.printing import cancel
+    from kiosk.devices.printing import cancel
 
     with unit_of_work(ctx.engine, write=True) as session:
         cancel(session, args.job)
@@ -178,8 +178,8 @@ def cmd_print_run(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _spool(ctx: Context) -> SpoolRun:
-    from kiosk.printing import run_spool
-    from printers.transport import close_all
+    from kiosk.devices.printing import run_spool
+    from printers.escpos.transport import close_all
 
     try:
         return run_spool(ctx.engine)
@@ -199,7 +199,7 @@ def print_ticket(ctx: Context, number: str) -> dict[str, Any]:
     """Spool ticket ``number`` (already committed) and print it; for ``ticket take
     --print``. A printer problem never loses the ticket: it raises ``DeviceError``
     whose message names the ticket, the job and the port."""
-    from kiosk.printing import enqueue, ticket_document
+    from kiosk.devices.printing import enqueue, ticket_document
 
     with unit_of_work(ctx.engine, write=True) as session:
         job_id = enqueue(session, ticket_document(session, number)).id
@@ -220,7 +220,7 @@ def print_ticket(ctx: Context, number: str) -> dict[str, Any]:
 
 
 def cmd_simulate_printer(ctx: Context, args: argparse.Namespace) -> int:
-    from printers.fake_printer import STATES, FakePrinter
+    from printers.simulators.printer import STATES, FakePrinter
 
     if args.save_dir:
         args.save_dir.mkdir(parents=True, exist_ok=True)

@@ -7,10 +7,10 @@ Data flow (one :class:`KeypadService` process is the only one touching the ports
    customer). After every poll cycle the :class:`KeypadDesk` of a port reads the new
    ones for its counters, opens a :class:`RatingRequest` (its id is the KP1 session)
    and queues REQUEST_RATING (prompt 2, the port's timeout) on the bus master;
-2. the bus master (:mod:`printers.keypad_bus`) hands every new key event to the desk,
+2. the bus master (:mod:`printers.kp1.bus`) hands every new key event to the desk,
    which stores it (``keypad_event``) and, in the same unit of work, either answers
    the request, stores an unsolicited rating, or runs the counter: 0x10 call next,
-   0x11 recall, 0x12 pause/resume, 0x13 finish, through :class:`kiosk.queue.Lobby`;
+   0x11 recall, 0x12 pause/resume, 0x13 finish, through :class:`kiosk.queue.lobby.Lobby`;
 3. a rule refusal (the pause rule, nobody to recall…) is recorded as a ``refused``
    keypad event and the bus goes on; device events (offline, restarted, voice fault,
    stuck key) are stored the same way and update the keypad's row.
@@ -30,15 +30,16 @@ from typing import Any
 from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
 
-from kiosk import clock, ratings
-from kiosk.branch import BranchInfo, load_branch
+from kiosk import clock
+from kiosk.branch.info import BranchInfo, load_branch
 from kiosk.db import unit_of_work
 from kiosk.errors import KioskError, NotFound, UsageError
+from kiosk.feedback import ratings
 from kiosk.models import Counter, Keypad, KeypadEvent, KeypadPort, RatingRequest, TicketEvent
-from kiosk.queue import Lobby
-from printers import kp1
-from printers.keypad_bus import SEEN_WINDOW, BusMaster, SerialLine
-from printers.kp1 import Frame, KeyEvent
+from kiosk.queue.lobby import Lobby
+from printers.kp1 import codec as kp1
+from printers.kp1.bus import SEEN_WINDOW, BusMaster, SerialLine
+from printers.kp1.codec import Frame, KeyEvent
 
 log = logging.getLogger(__name__)
 

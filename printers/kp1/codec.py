@@ -1,7 +1,7 @@
 """KP1, the serial protocol of the counter rating keypads: a pure codec.
 
 Bytes in, frames out and back; no port, no clock, no thread. The bus master
-(:mod:`printers.keypad_bus`) and the fake keypad (:mod:`printers.fake_keypad`) both
+(:mod:`printers.kp1.bus`) and the fake keypad (:mod:`printers.simulators.keypad`) both
 build on it, so host and simulator cannot disagree about the wire format.
 
 Frame: ``A5 ADDR CMD SEQ LEN DATA… CRC16`` where the CRC is CRC-16/MODBUS over

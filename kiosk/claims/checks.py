@@ -30,8 +30,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kiosk import clock
-from kiosk.branch import BranchInfo, load_branch
-from kiosk.claim_catalogue import (
+from kiosk.branch.info import BranchInfo, load_branch
+from kiosk.claims.catalogue import (
     ClaimCatalogue,
     ClaimType,
     active_catalogue,
@@ -40,7 +40,7 @@ from kiosk.claim_catalogue import (
 )
 from kiosk.errors import NotFound, RuleRefused, UsageError
 from kiosk.models import OPEN_STATES, ClaimCheck, ClaimHandover, Ticket, TicketEvent
-from kiosk.queue import Lobby
+from kiosk.queue.lobby import Lobby
 
 CLAIMS_SERVICE = "claims"
 FAST_LANE_PRIORITY = "care"

@@ -1,6 +1,6 @@
 """Customer satisfaction ratings (服务评价): requests, ratings and the report.
 
-A rating comes from a keypad (``kiosk.keypads`` turns KP1 events into calls here) or
+A rating comes from a keypad (``kiosk.devices.keypads`` turns KP1 events into calls here) or
 from the counter terminal's screen for a counter without a keypad; both go through
 the same functions and the source is recorded. Rules:
 
@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from kiosk.branch import BranchInfo
+from kiosk.branch.info import BranchInfo
 from kiosk.errors import NotFound, RuleRefused, UsageError
 from kiosk.models import Counter, Rating, RatingRequest, Ticket, TicketEvent
 from kiosk.models.keypads import NOT_RATED, RATING_VALUES

@@ -35,8 +35,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from printers.escpos import status_reply_bytes
-from printers.escpos_decode import Token, Tokenizer, readable, strip_image
+from printers.escpos.builder import status_reply_bytes
+from printers.escpos.decode import Token, Tokenizer, readable, strip_image
 
 STATES = ("ok", "paper_out", "cover_open", "offline", "silent")
 

@@ -28,9 +28,15 @@ from collections.abc import Iterator
 import serial
 
 from printers.errors import DeviceError
-from printers.escpos import UNKNOWN_STATUS, EscPos, PrinterStatus, decode_status, status_query
-from printers.escpos_decode import Tokenizer
-from printers.profiles import PrinterProfile
+from printers.escpos.builder import (
+    UNKNOWN_STATUS,
+    EscPos,
+    PrinterStatus,
+    decode_status,
+    status_query,
+)
+from printers.escpos.decode import Tokenizer
+from printers.escpos.profiles import PrinterProfile
 
 SERIAL_ERRORS = (serial.SerialException, OSError, termios.error)
 HINT = ("check the cable and power, that the port exists (ls -l /dev/serial/by-path), "

@@ -26,7 +26,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from kiosk import clock
-from kiosk.branch import BranchInfo, load_branch
+from kiosk.branch.info import BranchInfo, load_branch
 from kiosk.errors import NotFound, RuleRefused, UsageError
 from kiosk.models import (
     PRIORITIES,
@@ -355,7 +355,7 @@ class Lobby:
         return counter
 
     def set_services(self, number: int, codes: list[str]) -> Counter:
-        from kiosk.settings import set_counter_services
+        from kiosk.branch.settings import set_counter_services
 
         counter = self.counter(number, lock=True)
         services = [self.service(code) for code in codes]

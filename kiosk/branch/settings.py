@@ -20,7 +20,7 @@ import tomli_w
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from kiosk.branch import BranchProfile
+from kiosk.branch.info import BranchProfile
 from kiosk.errors import ConfigError
 from kiosk.models import (
     Branch,

@@ -13,7 +13,7 @@ Three layers, each usable alone:
   other threads queue for a keypad (REQUEST_RATING, IDLE).
 
 What a key press *means* (a rating, a call-next) is not decided here: the master hands
-events to a :class:`BusListener` (``kiosk.keypads`` for the branch service, a JSON
+events to a :class:`BusListener` (``kiosk.devices.keypads`` for the branch service, a JSON
 printer for ``kiosk keypad listen``).
 """
 
@@ -33,9 +33,9 @@ from typing import Any, Protocol
 
 import serial
 
-from printers import kp1
 from printers.errors import DeviceError
-from printers.kp1 import Command, Frame, FrameHunter, KeyEvent, KeypadInfo, NakCode, PollReply
+from printers.kp1 import codec as kp1
+from printers.kp1.codec import Command, Frame, FrameHunter, KeyEvent, KeypadInfo, NakCode, PollReply
 
 log = logging.getLogger(__name__)
 

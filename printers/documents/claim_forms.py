@@ -1,6 +1,6 @@
 """Claim document printouts: the checklist notice and the A4 hand-over form.
 
-Both are laid out from the check's view (the dict ``kiosk.claims.check_view`` returns),
+Both are laid out from the check's view (the dict ``kiosk.claims.checks.check_view`` returns),
 so this module needs no database and no claim rules:
 
 - :func:`checklist_notice` — the one-time notice as a :class:`RollDocument` (80 or 58 mm
@@ -37,7 +37,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from printers.documents import (
+from printers.documents.fonts import cjk_font
+from printers.documents.model import (
     A4,
     ROLL_58MM,
     ROLL_80MM,
@@ -52,7 +53,6 @@ from printers.documents import (
     render_pdf,
 )
 from printers.errors import UsageError
-from printers.fonts import cjk_font
 
 PAPERS = {"roll80": ROLL_80MM, "roll58": ROLL_58MM}
 MARK_TEXT = {

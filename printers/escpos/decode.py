@@ -1,6 +1,6 @@
 """An ESC/POS tokenizer: bytes back into the commands and text they carry.
 
-It knows the length of every command :mod:`printers.escpos` emits, decodes text as
+It knows the length of every command :mod:`printers.escpos.builder` emits, decodes text as
 two-byte GB in Chinese mode, and works incrementally (:class:`Tokenizer.feed` keeps
 an incomplete command for the next chunk), so the fake printer can decode a serial
 stream as it arrives and the tests can assert on commands instead of raw bytes.
@@ -13,7 +13,7 @@ from typing import Any
 
 from PIL import Image
 
-from printers.escpos import DLE, ESC, FS, GS, LF
+from printers.escpos.builder import DLE, ESC, FS, GS, LF
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ Chinese mode, ``GS v 0`` strips of at most 255 rows, ``DLE EOT`` handled by our 
 single writer per port). python-escpos would bring its own transports, a large
 dependency tree and code-page logic we would have to switch off, and it encodes text
 itself. A builder that only appends bytes is trivial to test with the tokenizer in
-:mod:`printers.escpos_decode`.
+:mod:`printers.escpos.decode`.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from PIL import Image
 
-from printers.documents import (
+from printers.documents.model import (
     LINE_GAP_DOTS,
     Line,
     Qr,
@@ -25,9 +25,9 @@ from printers.documents import (
     render_pdf,
     roll_for_dots,
 )
-from printers.escpos import EscPos, is_printable_text
-from printers.profiles import PrinterProfile
-from printers.raster import Band, bands, put_bands, rasterise_pdf
+from printers.escpos.builder import EscPos, is_printable_text
+from printers.escpos.profiles import PrinterProfile
+from printers.escpos.raster import Band, bands, put_bands, rasterise_pdf
 
 CUT_FEED_DOTS = 96  # the tear bar sits about 12 mm above the print head
 

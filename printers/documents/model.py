@@ -5,7 +5,7 @@ A :class:`RollDocument` is a short list of blocks (:class:`Line`, :class:`Qr`,
 
 - a PDF page on the roll's printable width (:func:`render_pdf`, ReportLab, the CJK
   font embedded): preview, ``kiosk ticket pdf``, and the source of raster printing;
-- ESC/POS text commands (``printers.encode``): GB18030 text, ``GS !`` sizes, native QR.
+- ESC/POS text commands (``printers.escpos.encode``): GB18030 text, ``GS !`` sizes, native QR.
 
 Sizes are printer magnifications (1-8, as ``GS !``): size 1 is Font A, a Hanzi 24 dots
 high and two 12-dot columns wide. The PDF uses the same metric (203 dpi), so a line
@@ -35,8 +35,8 @@ from qrcode.constants import ERROR_CORRECT_M
 from reportlab.lib.pagesizes import A4 as _A4
 from reportlab.pdfgen.canvas import Canvas
 
+from printers.documents.fonts import cjk_font
 from printers.errors import UsageError
-from printers.fonts import cjk_font
 
 DPI = 203
 POINTS_PER_DOT = 72 / DPI

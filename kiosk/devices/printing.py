@@ -9,7 +9,7 @@ Data flow::
            send    (outside any transaction: status check, then the bytes)
            settle  (own unit of work: "done", or back to "queued" with last_error)
 
-The document itself (:class:`printers.documents.RollDocument` as JSON) is stored in
+The document itself (:class:`printers.documents.model.RollDocument` as JSON) is stored in
 the job, so a job resumed after a power cut or reprinted by staff is the same paper.
 A crash between claim and settle leaves the job "sending" with a lease; when the
 lease has run out the next spool run sends it again (the interrupted job printed
@@ -33,12 +33,12 @@ from sqlalchemy import Engine, or_, select, update
 from sqlalchemy.orm import Session
 
 from kiosk import clock
-from kiosk.branch import load_branch
+from kiosk.branch.info import load_branch
 from kiosk.db import unit_of_work
 from kiosk.errors import DeviceError, KioskError, NotFound, RuleRefused, UsageError
 from kiosk.models import Printer, PrintJob
-from kiosk.queue import Lobby
-from printers.documents import (
+from kiosk.queue.lobby import Lobby
+from printers.documents.model import (
     AcknowledgementFacts,
     BranchHeading,
     RollDocument,
@@ -46,9 +46,9 @@ from printers.documents import (
     acknowledgement,
     queue_ticket,
 )
-from printers.encode import encode
-from printers.profiles import DEFAULT_PROFILE, PrinterProfile, profile
-from printers.transport import PrinterLink, PrinterLinkError, link_for
+from printers.escpos.encode import encode
+from printers.escpos.profiles import DEFAULT_PROFILE, PrinterProfile, profile
+from printers.escpos.transport import PrinterLink, PrinterLinkError, link_for
 
 LEASE = timedelta(seconds=120)
 MAX_ATTEMPTS = 20  # then "failed": staff look at it (print retry)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from PIL import Image
 
 from printers.errors import ConfigError
-from printers.escpos import MAX_STRIP_ROWS, EscPos
+from printers.escpos.builder import MAX_STRIP_ROWS, EscPos
 
 # Grey levels darker than this print black. Anti-aliased glyph edges at 203 dpi are
 # mid-grey; 160 keeps thin strokes of small Hanzi from breaking up.

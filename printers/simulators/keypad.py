@@ -33,8 +33,16 @@ import tty
 from collections import deque
 from dataclasses import dataclass, field
 
-from printers import kp1
-from printers.kp1 import Command, Frame, FrameHunter, KeyEvent, KeypadInfo, KeypadState, NakCode
+from printers.kp1 import codec as kp1
+from printers.kp1.codec import (
+    Command,
+    Frame,
+    FrameHunter,
+    KeyEvent,
+    KeypadInfo,
+    KeypadState,
+    NakCode,
+)
 
 
 @dataclass

@@ -1,0 +1,1 @@
+"""What customers say about the service: ratings (keypad or on screen) and their report."""
