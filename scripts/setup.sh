@@ -18,6 +18,8 @@ APT_PACKAGES=(
   libpulse0 speech-dispatcher espeak-ng
   # tests: PDFs read back, pty pairs, a virtual display, screenshots, PostgreSQL
   poppler-utils socat xvfb x11-utils postgresql
+  # tests: touch the virtual keyboard's keys, two monitors on one virtual display
+  xdotool x11-xserver-utils
 )
 
 missing=()
@@ -41,7 +43,14 @@ stamp=.venv/.installed-$(sha1sum pyproject.toml | cut -c1-12)
 if [ ! -f "$stamp" ]; then
   echo "setup: installing Python packages into .venv"
   .venv/bin/python -m pip install -q --upgrade pip
+  # An older .venv had the 'pyside6' bundle (WebEngine, Pdf); the project now needs only
+  # Essentials + Addons at a pinned version, and a leftover bundle would pin them back.
+  .venv/bin/python -m pip uninstall -q -y PySide6 PySide6_WebEngine PySide6_Pdf 2>/dev/null || true
   .venv/bin/python -m pip install -q -e '.[test]'
   rm -f .venv/.installed-*
   touch "$stamp"
 fi
+
+# The zh_CN translations (.ts/.qm) are build outputs of the catalogue in
+# resources/translations/zh_CN/ (docs/ui.md); a string without Chinese fails here.
+.venv/bin/python -m ui.i18n build

@@ -1,0 +1,210 @@
+"""Shell: navigation as an explicit state with history, Back and Home, lazy screens,
+friendly messages with a way out, language changes reaching every screen."""
+
+from __future__ import annotations
+
+from enum import Enum, auto
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout
+from pytestqt.qtbot import QtBot
+
+from kiosk.errors import RuleRefused, UsageError
+from ui import i18n
+from ui.fullscreen import parse_size, show_fullscreen, target_screen
+from ui.shell import Screen, Shell
+from ui.tasks import Failure
+
+
+class State(Enum):
+    WELCOME = auto()
+    SERVICES = auto()
+    RESULT = auto()
+    FORM = auto()
+
+
+class Page(Screen):
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        layout = QVBoxLayout(self)
+        if name != "welcome":
+            self.add_header(layout)
+        self.label = QLabel()
+        self.field = QLineEdit()
+        layout.addWidget(self.label)
+        layout.addWidget(self.field)
+        self.retranslate()
+
+    def enter(self, **params: Any) -> None:
+        self.calls.append(("enter", params))
+
+    def leave(self) -> None:
+        self.calls.append(("leave", {}))
+
+    def reset(self) -> None:
+        self.field.clear()
+
+    def retranslate(self) -> None:
+        # a context the shipped catalogue translates (tests are not scanned by lupdate)
+        self.label.setText(QCoreApplication.translate("PageHeader", "Back"))
+
+
+class Result(Page):
+    keeps_history = False
+
+
+@pytest.fixture
+def shell(qtbot: QtBot) -> Shell:
+    window = Shell(home=State.WELCOME)
+    qtbot.add_widget(window)
+    window.add_screen(State.WELCOME, Page("welcome"))
+    window.add_screen(State.SERVICES, lambda: Page("services"))
+    window.add_screen(State.RESULT, lambda: Result("result"))
+    window.add_screen(State.FORM, lambda: Page("form"))
+    window.resize(1920, 1080)
+    window.move_to(State.WELCOME)
+    return window
+
+
+def test_move_to_enters_the_screen_with_its_params_and_leaves_the_old_one(
+        shell: Shell) -> None:
+    welcome = shell.screen(State.WELCOME)
+    assert len(shell.built_screens()) == 1  # the others are built on first use
+    shell.move_to(State.SERVICES, priority="care")
+    services = shell.screen(State.SERVICES)
+    assert shell.state is State.SERVICES
+    assert shell.stack.currentWidget() is services
+    assert services.calls == [("enter", {"priority": "care"})]  # type: ignore[attr-defined]
+    assert welcome.calls[-1] == ("leave", {})  # type: ignore[attr-defined]
+    assert shell.history == (State.WELCOME,)
+
+
+def test_back_returns_with_the_old_params_and_skips_screens_that_keep_no_history(
+        shell: Shell, qtbot: QtBot) -> None:
+    shell.move_to(State.SERVICES, priority="care")
+    shell.move_to(State.RESULT, number="A001")
+    shell.move_to(State.FORM)
+    assert shell.history == (State.WELCOME, State.SERVICES)  # RESULT is not kept
+    form = shell.screen(State.FORM)
+    assert form.header is not None
+    qtbot.mouseClick(form.header.back_button, Qt.MouseButton.LeftButton)
+    assert shell.state is State.SERVICES
+    assert shell.screen(State.SERVICES).calls[-1] == (  # type: ignore[attr-defined]
+        "enter", {"priority": "care"})
+    shell.back()
+    assert shell.state is State.WELCOME
+    shell.back()  # nothing left: stays home
+    assert shell.state is State.WELCOME
+    assert shell.history == ()
+
+
+def test_home_clears_the_history_and_screens_navigate_by_signal(
+        shell: Shell, qtbot: QtBot) -> None:
+    welcome = shell.screen(State.WELCOME)
+    welcome.move_to(State.SERVICES, lang="en")
+    assert shell.state is State.SERVICES
+    services = shell.screen(State.SERVICES)
+    services.move_to(State.FORM)
+    form = shell.screen(State.FORM)
+    assert form.header is not None
+    qtbot.mouseClick(form.header.home_button, Qt.MouseButton.LeftButton)
+    assert shell.state is State.WELCOME
+    assert shell.history == ()
+
+
+def test_reset_clears_typed_input_everywhere_and_goes_home(shell: Shell) -> None:
+    shell.move_to(State.FORM)
+    form = shell.screen(State.FORM)
+    form.field.setText("13812345678")  # type: ignore[attr-defined]
+    shell.notify("打印机缺纸", "warning", timeout_ms=0)
+    shell.reset()
+    assert shell.state is State.WELCOME
+    assert form.field.text() == ""  # type: ignore[attr-defined]
+    assert not shell.banner.isVisible()
+
+
+def test_an_unknown_state_is_an_error(shell: Shell) -> None:
+    class Other(Enum):
+        NOWHERE = 1
+
+    with pytest.raises(KeyError, match="NOWHERE"):
+        shell.move_to(Other.NOWHERE)
+    assert shell.state is State.WELCOME
+
+
+def test_a_failure_shows_a_friendly_message_with_back_and_home(
+        shell: Shell, qtbot: QtBot) -> None:
+    shell.show()
+    qtbot.wait_exposed(shell)
+    shell.move_to(State.SERVICES)
+    shell.show_failure(Failure(ZeroDivisionError("boom"), "E-ABC123"))
+    panel = shell.message_panel()
+    assert panel is not None
+    assert panel.isVisible()
+    assert "E-ABC123" in panel.text_label.text()
+    assert "E-ABC123" in panel.id_label.text()
+    assert "boom" not in panel.text_label.text()
+    assert panel.back_button.isVisible()
+    assert panel.home_button.isVisible()
+    qtbot.mouseClick(panel.back_button, Qt.MouseButton.LeftButton)
+    assert shell.message_panel() is None
+    assert shell.state is State.SERVICES
+    shell.show_failure(Failure(RuleRefused("该业务今日已满", "this service is full today")))
+    panel = shell.message_panel()
+    assert panel is not None
+    assert panel.text_label.text() == "该业务今日已满"
+    assert not panel.id_label.isVisible()
+    i18n.set_language("en")
+    assert panel.text_label.text() == "this service is full today"
+    assert panel.home_button.text() == "Home"
+    qtbot.mouseClick(panel.home_button, Qt.MouseButton.LeftButton)
+    assert shell.message_panel() is None
+    assert shell.state is State.WELCOME
+
+
+def test_a_language_change_reaches_every_screen(shell: Shell) -> None:
+    shell.move_to(State.SERVICES)
+    services = shell.screen(State.SERVICES)
+    assert services.label.text() == "返回"  # type: ignore[attr-defined]
+    i18n.set_language("en")
+    assert services.label.text() == "Back"  # type: ignore[attr-defined]
+    assert services.header is not None
+    assert services.header.home_button.text() == "Home"
+
+
+def test_the_kiosk_window_refuses_to_close_until_staff_allow_it(shell: Shell,
+                                                                 qtbot: QtBot) -> None:
+    shell.show()
+    qtbot.wait_exposed(shell)
+    assert shell.close() is False
+    assert shell.isVisible()
+    qtbot.keyClick(shell, Qt.Key.Key_Escape)
+    qtbot.keyClick(shell, Qt.Key.Key_F4, Qt.KeyboardModifier.AltModifier)
+    assert shell.isVisible()
+    shell.allow_close = True
+    assert shell.close() is True
+
+
+def test_full_screen_is_frameless_and_covers_the_screen(shell: Shell, qtbot: QtBot) -> None:
+    screen = show_fullscreen(shell)
+    qtbot.wait_exposed(shell)
+    assert shell.windowFlags() & Qt.WindowType.FramelessWindowHint
+    assert shell.geometry() == screen.geometry()
+
+
+def test_a_screen_number_that_does_not_exist_is_a_usage_error() -> None:
+    with pytest.raises(UsageError) as caught:
+        target_screen(7)
+    assert "no screen 7" in caught.value.en
+    assert "7" in caught.value.zh
+
+
+def test_window_size_parsing() -> None:
+    assert parse_size("1080x1920") == (1080, 1920)
+    for bad in ("big", "100x100", "1080"):
+        with pytest.raises(UsageError):
+            parse_size(bad)

@@ -1,0 +1,86 @@
+"""Putting a kiosk window on screen: full screen with or without a window manager.
+
+Without a window manager (a bare X session, the usual kiosk set-up, and Xvfb in
+tests) ``showFullScreen()`` alone leaves the window at its natural size while
+``isFullScreen()`` says True (platform notes), so the geometry is set to the screen's
+first, and again whenever that screen's geometry changes.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QScreen
+from PySide6.QtWidgets import QWidget
+
+from kiosk.errors import UsageError
+
+DEFAULT_WINDOWED_SIZE = (1280, 800)
+
+
+class KioskWindow(QWidget):
+    """A top-level window that no keyboard shortcut or window-manager close request
+    can shut while ``allow_close`` is False (a staff action sets it to leave)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.allow_close = False
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if self.allow_close:
+            event.accept()
+        else:
+            event.ignore()
+
+
+def target_screen(index: int | None = None) -> QScreen:
+    """Screen ``index`` (0 = first), or the primary screen; a wrong number is a usage
+    error naming how many screens there are."""
+    screens = QGuiApplication.screens()
+    if index is None:
+        primary = QGuiApplication.primaryScreen()
+        if primary is None:
+            raise UsageError("没有可用的显示屏", "no screen available")
+        return primary
+    if not 0 <= index < len(screens):
+        raise UsageError(f"没有第 {index} 号显示屏（共 {len(screens)} 个，从 0 开始编号）",
+                         f"no screen {index} (there are {len(screens)}, numbered from 0)")
+    return screens[index]
+
+
+def show_fullscreen(window: QWidget, screen_index: int | None = None) -> QScreen:
+    """Frameless, on top, covering screen ``screen_index`` entirely."""
+    screen = target_screen(screen_index)
+    window.setWindowFlags(window.windowFlags() | Qt.WindowType.FramelessWindowHint
+                          | Qt.WindowType.WindowStaysOnTopHint)
+
+    def cover(geometry: QRect) -> None:
+        window.setGeometry(geometry)
+
+    window.setGeometry(screen.geometry())
+    window.showFullScreen()
+    screen.geometryChanged.connect(cover)
+    return screen
+
+
+def show_windowed(window: QWidget, size: tuple[int, int] | None = None,
+                  screen_index: int | None = None) -> QScreen:
+    """A normal window for development (``--windowed``), ``size`` logical pixels."""
+    screen = target_screen(screen_index)
+    width, height = size or DEFAULT_WINDOWED_SIZE
+    area = screen.availableGeometry()
+    window.setGeometry(area.x() + max(0, (area.width() - width) // 2),
+                       area.y() + max(0, (area.height() - height) // 2), width, height)
+    window.show()
+    return screen
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """``"1080x1920"`` -> (1080, 1920); anything else is a usage error."""
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise UsageError(f"窗口尺寸格式应为 宽x高（例如 1280x800），而不是 {text!r}",
+                         f"size must be WIDTHxHEIGHT (e.g. 1280x800), not {text!r}") from None
+    if width < 320 or height < 240:
+        raise UsageError(f"窗口尺寸 {text} 太小", f"size {text} is too small")
+    return width, height

@@ -1,0 +1,9 @@
+"""Common widgets every screen uses (see docs/ui.md)."""
+
+from ui.widgets.banner import LEVELS, Banner
+from ui.widgets.buttons import TouchButton
+from ui.widgets.header import PageHeader
+from ui.widgets.message import MessagePanel
+from ui.widgets.pinpad import PinPad
+
+__all__ = ["LEVELS", "Banner", "MessagePanel", "PageHeader", "PinPad", "TouchButton"]

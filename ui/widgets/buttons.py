@@ -1,0 +1,41 @@
+"""The big touch button every screen uses."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QPushButton, QSizePolicy, QWidget
+
+
+class TouchButton(QPushButton):
+    """A button a finger can hit: at least the theme's touch size (80 px, more in large
+    text), a look chosen by ``kind`` (``primary``, ``secondary``, ``danger``, ``key``,
+    ``nav``), and an accessible name that follows its visible text unless one is set
+    with :meth:`set_accessible` (an icon-only button must set one).
+
+    The owner sets the text in its ``retranslate()`` like any other string.
+    """
+
+    def __init__(self, text: str = "", kind: str = "secondary",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._fixed_accessible = False
+        self.setProperty("kind", kind)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.setText(text)
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt override
+        super().setText(text)
+        if not self._fixed_accessible:
+            self.setAccessibleName(text.replace("&", "").replace("\n", " "))
+
+    def set_accessible(self, name: str, description: str = "") -> None:
+        """A name for screen readers and tests when the visible text is not enough."""
+        self._fixed_accessible = True
+        self.setAccessibleName(name)
+        if description:
+            self.setAccessibleDescription(description)
+
+    def set_kind(self, kind: str) -> None:
+        """Change the look at run time (re-polished at once)."""
+        self.setProperty("kind", kind)
+        self.style().unpolish(self)
+        self.style().polish(self)
