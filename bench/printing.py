@@ -15,14 +15,9 @@ import statistics
 import time
 from collections.abc import Callable
 
-from printers.documents.model import (
-    ROLL_58MM,
-    ROLL_80MM,
-    BranchHeading,
-    TicketFacts,
-    queue_ticket,
-    render_pdf,
-)
+from printers.documents.model import ROLL_58MM, ROLL_80MM
+from printers.documents.pdf import render_pdf
+from printers.documents.slips import BranchHeading, TicketFacts, queue_ticket
 from printers.escpos.encode import encode
 from printers.escpos.profiles import PROFILES
 from printers.escpos.raster import rasterise_pdf

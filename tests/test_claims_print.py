@@ -17,13 +17,9 @@ from kiosk.cli import main
 from kiosk.db import unit_of_work
 from kiosk.devices import printing
 from kiosk.errors import UsageError
-from printers.documents.claim_forms import (
-    LEGEND_ZH,
-    checklist_notice,
-    checklist_notice_pdf,
-    handover_form_pdf,
-)
-from printers.documents.model import BranchHeading
+from printers.documents.claim_forms import checklist_notice_pdf, handover_form_pdf
+from printers.documents.claim_notice import LEGEND_ZH, checklist_notice
+from printers.documents.slips import BranchHeading
 from printers.simulators.printer import FakePrinter
 from tests.conftest import MONDAY_10AM
 

@@ -14,7 +14,8 @@ from kiosk.branch.settings import apply_config
 from kiosk.db import unit_of_work
 from kiosk.devices.printing import acknowledgement_document, ticket_document
 from kiosk.queue.lobby import Lobby
-from printers.documents.model import ROLL_58MM, ROLL_80MM, RollDocument, RollPaper, render_pdf
+from printers.documents.model import ROLL_58MM, ROLL_80MM, RollDocument, RollPaper
+from printers.documents.pdf import render_pdf
 from tests.conftest import MONDAY_10AM, open_all_hours
 
 

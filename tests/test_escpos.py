@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from printers.documents.model import BranchHeading, Line, RollDocument, TicketFacts, queue_ticket
+from printers.documents.model import Line, RollDocument
+from printers.documents.slips import BranchHeading, TicketFacts, queue_ticket
 from printers.escpos.builder import (
     EscPos,
     Unencodable,
@@ -114,7 +115,8 @@ def test_a_model_without_native_qr_gets_the_qr_as_an_image() -> None:
 
 
 def test_raster_mode_sends_the_page_trimmed_and_it_recomposes_to_the_page() -> None:
-    from printers.documents.model import ROLL_80MM, render_pdf
+    from printers.documents.model import ROLL_80MM
+    from printers.documents.pdf import render_pdf
     from printers.escpos.raster import rasterise_pdf
 
     doc = queue_ticket(FACTS, BRANCH)

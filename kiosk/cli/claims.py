@@ -16,7 +16,7 @@ from kiosk.errors import DeviceError, KioskError, UsageError
 if TYPE_CHECKING:
     from kiosk.branch.info import BranchInfo
     from kiosk.cli import Commands, Context
-    from printers.documents.model import BranchHeading
+    from printers.documents.slips import BranchHeading
 
 PAPERS = ("roll80", "roll58", "a4")
 
@@ -212,7 +212,7 @@ def cmd_catalogue_versions(ctx: Context, args: argparse.Namespace) -> None:
 
 
 def _branch_header(branch: BranchInfo) -> BranchHeading:
-    from printers.documents.model import BranchHeading
+    from printers.documents.slips import BranchHeading
 
     return BranchHeading(branch.name_zh, branch.name_en, branch.hotline)
 
@@ -241,7 +241,7 @@ def _print_notice(ctx: Context, view: dict[str, Any], header: BranchHeading) -> 
     problem loses nothing: it raises ``DeviceError`` naming the reference and the job,
     which stays queued and prints when the printer is back (``kiosk print run``)."""
     from kiosk.devices.printing import enqueue, run_spool
-    from printers.documents.claim_forms import checklist_notice
+    from printers.documents.claim_notice import checklist_notice
     from printers.escpos.transport import close_all
 
     with unit_of_work(ctx.engine, write=True) as session:

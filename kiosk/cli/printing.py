@@ -68,7 +68,7 @@ def _profile(args: argparse.Namespace) -> Any:
 
 
 def cmd_printer_test(ctx: Context, args: argparse.Namespace) -> None:
-    from printers.documents.model import BranchHeading, TicketFacts, queue_ticket
+    from printers.documents.slips import BranchHeading, TicketFacts, queue_ticket
     from printers.escpos.encode import encode
     from printers.escpos.transport import PrinterLink
 
@@ -120,7 +120,8 @@ def cmd_devices_set_printer(ctx: Context, args: argparse.Namespace) -> None:
 
 def cmd_ticket_pdf(ctx: Context, args: argparse.Namespace) -> None:
     from kiosk.devices.printing import ticket_document
-    from printers.documents.model import ROLLS, render_pdf
+    from printers.documents.model import ROLLS
+    from printers.documents.pdf import render_pdf
 
     with unit_of_work(ctx.engine) as session:
         document = ticket_document(session, args.number)

@@ -38,10 +38,10 @@ from kiosk.db import unit_of_work
 from kiosk.errors import DeviceError, KioskError, NotFound, RuleRefused, UsageError
 from kiosk.models import Printer, PrintJob
 from kiosk.queue.lobby import Lobby
-from printers.documents.model import (
+from printers.documents.model import RollDocument
+from printers.documents.slips import (
     AcknowledgementFacts,
     BranchHeading,
-    RollDocument,
     TicketFacts,
     acknowledgement,
     queue_ticket,

@@ -1,41 +1,38 @@
-"""Roll documents: what a receipt says, laid out once, rendered three ways.
+"""Roll documents: what a receipt says, laid out once as plain data.
 
 A :class:`RollDocument` is a short list of blocks (:class:`Line`, :class:`Qr`,
-:class:`Rule`, :class:`Space`). The same blocks become
+:class:`Rule`, :class:`Space`) for a :class:`RollPaper`. The same blocks become
 
-- a PDF page on the roll's printable width (:func:`render_pdf`, ReportLab, the CJK
-  font embedded): preview, ``kiosk ticket pdf``, and the source of raster printing;
-- ESC/POS text commands (``printers.escpos.encode``): GB18030 text, ``GS !`` sizes, native QR.
+- a PDF page on the roll's printable width (:mod:`printers.documents.pdf`): preview,
+  ``kiosk ticket pdf``, and the source of raster printing;
+- ESC/POS text commands (:mod:`printers.escpos.encode`): GB18030 text, ``GS !`` sizes,
+  native QR.
 
 Sizes are printer magnifications (1-8, as ``GS !``): size 1 is Font A, a Hanzi 24 dots
 high and two 12-dot columns wide. The PDF uses the same metric (203 dpi), so a line
-that fits the printer's columns fits the PDF page and both wrap at the same place.
+that fits the printer's columns fits the PDF page and both wrap at the same place: the
+text metrics here (:func:`wrap`, :func:`line_layout`) are what both renderers share.
 
 The documents are plain data (JSON with :meth:`RollDocument.to_json`): the print spool
 stores the document itself, so a reprint is the same paper as the first print even if
 the queue has moved on since.
 
-Layouts provided here: :func:`queue_ticket` and :func:`acknowledgement`. Other
-subsystems (the claim checklist notice) build their own ``RollDocument`` from these
-primitives, and A4 forms with ReportLab directly using :func:`cjk_font`,
-:func:`draw_qr` and :data:`A4`.
+Layouts built from these blocks: the queue ticket and the acknowledgement
+(:mod:`printers.documents.slips`) and the claim notice
+(:mod:`printers.documents.claim_notice`).
 """
 
 from __future__ import annotations
 
-import io
 import json
 import unicodedata
-from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 import qrcode
 from qrcode.constants import ERROR_CORRECT_M
 from reportlab.lib.pagesizes import A4 as _A4
-from reportlab.pdfgen.canvas import Canvas
 
-from printers.documents.fonts import cjk_font
 from printers.errors import UsageError
 
 DPI = 203
@@ -220,194 +217,9 @@ def block_height_dots(block: Block, paper: RollPaper) -> int:
     return block.dots
 
 
-# ----- PDF ---------------------------------------------------------------------------
-
-def draw_qr(canvas: Canvas, payload: str, x: float, y: float, size: float) -> None:
-    """Draw a QR code of ``payload`` as vector squares, lower-left corner at (x, y),
-    ``size`` points square. Crisp at any resolution (raster, A4 laser)."""
-    matrix = qr_matrix(payload)
-    module = size / len(matrix)
-    canvas.saveState()
-    canvas.setFillColorRGB(0, 0, 0)
-    for r, row in enumerate(matrix):
-        c = 0
-        while c < len(row):
-            if row[c]:
-                run = c
-                while run < len(row) and row[run]:
-                    run += 1
-                canvas.rect(x + c * module, y + size - (r + 1) * module,
-                            (run - c) * module, module, stroke=0, fill=1)
-                c = run
-            else:
-                c += 1
-    canvas.restoreState()
-
-
-def render_pdf(doc: RollDocument, paper: RollPaper = ROLL_80MM) -> bytes:
-    """The document as a one-page PDF exactly as wide as the printable roll, as long
-    as its content. Raises ``ConfigError`` if no CJK font is installed."""
-    font = cjk_font()
-    d = POINTS_PER_DOT
-    height_dots = sum(block_height_dots(b, paper) for b in doc.blocks) + 2 * LINE_GAP_DOTS
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=(paper.width_pt, height_dots * d), invariant=1,
-                    pageCompression=1)
-    canvas.setTitle(f"{doc.kind} {doc.reference}")
-    top = height_dots - LINE_GAP_DOTS  # the cursor, in dots from the bottom
-    for block in doc.blocks:
-        if isinstance(block, Line):
-            size, lines = line_layout(block, paper)
-            glyph = size * CHAR_DOTS_H
-            canvas.setFont(font, glyph * d)
-            for text in lines:
-                # Baseline about 0.85 of the glyph box down, as Font A sits in its cell.
-                baseline = (top - glyph * 0.86) * d
-                if block.align == "center":
-                    canvas.drawCentredString(paper.width_pt / 2, baseline, text)
-                elif block.align == "right":
-                    canvas.drawRightString(paper.width_pt, baseline, text)
-                else:
-                    canvas.drawString(0, baseline, text)
-                if block.bold:
-                    # A fake bold (the font has one weight): overprint a hair to the right.
-                    shift = 0.6 * size * d
-                    if block.align == "center":
-                        canvas.drawCentredString(paper.width_pt / 2 + shift, baseline, text)
-                    elif block.align == "right":
-                        canvas.drawRightString(paper.width_pt - shift, baseline, text)
-                    else:
-                        canvas.drawString(shift, baseline, text)
-                top -= glyph + LINE_GAP_DOTS
-        elif isinstance(block, Qr):
-            side = len(qr_matrix(block.payload)) * block.module_dots
-            draw_qr(canvas, block.payload, (paper.dots - side) / 2 * d,
-                    (top - LINE_GAP_DOTS - side) * d, side * d)
-        elif isinstance(block, Rule):
-            canvas.setDash(3, 2)
-            canvas.setLineWidth(1.5 * d)
-            canvas.line(0, (top - CHAR_DOTS_H / 2) * d, paper.width_pt,
-                        (top - CHAR_DOTS_H / 2) * d)
-            canvas.setDash()
-        if not isinstance(block, Line):
-            top -= block_height_dots(block, paper)
-    canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
-
-
-# ----- layouts -----------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class BranchHeading:
-    """What every roll document says about the branch at its top and bottom."""
-
-    name_zh: str
-    name_en: str
-    hotline: str = ""
-
-
-@dataclass(frozen=True)
-class TicketFacts:
-    """What a queue ticket shows. No personal data exists on a ticket."""
-
-    number: str
-    service_zh: str
-    service_en: str
-    priority: str  # normal | care | vip
-    ahead: int
-    wait_min: tuple[int, int] | None
-    issued_local: str  # "2026-11-23 10:00", the branch's local time
-    qr_payload: str  # the ticket reference
-    notice_zh: Sequence[str] = ()
-    notice_en: Sequence[str] = ()
-
-
-_PRIORITY_MARK = {"care": "★ 爱心窗口 优先办理 / Priority (care)",
-                  "vip": "◆ VIP 贵宾 / VIP"}
-
-
-def _heading(branch: BranchHeading) -> list[Block]:
-    return [Line(branch.name_zh, size=1, bold=True), Line(branch.name_en), Rule()]
-
-
-def _footer(branch: BranchHeading) -> list[Block]:
-    if not branch.hotline:
-        return []
-    return [Line(f"服务热线 Hotline {branch.hotline}")]
-
-
-def queue_ticket(facts: TicketFacts, branch: BranchHeading) -> RollDocument:
-    """The queue ticket: branch, service, the number very large, people ahead, the wait
-    as a range, issue time, QR reference, priority mark, the branch's notice lines."""
-    blocks: list[Block] = [*_heading(branch),
-                           Line(facts.service_zh, size=2, bold=True),
-                           Line(facts.service_en),
-                           Line(facts.number, size=5, bold=True)]
-    mark = _PRIORITY_MARK.get(facts.priority)
-    if mark:
-        blocks.append(Line(mark, bold=True))
-    blocks.append(Line(f"前面还有 {facts.ahead} 人 / {facts.ahead} ahead of you"))
-    if facts.wait_min:
-        lo, hi = facts.wait_min
-        blocks.append(Line(f"预计等候 {lo}-{hi} 分钟 / Estimated wait {lo}-{hi} min"))
-    else:
-        blocks.append(Line("预计等候时间暂无 / No wait estimate yet"))
-    blocks += [Line(f"取号时间 Issued {facts.issued_local}"),
-               Qr(facts.qr_payload), Rule()]
-    blocks += [Line(text, align="left") for text in _interleave(facts.notice_zh,
-                                                               facts.notice_en)]
-    blocks += _footer(branch)
-    return RollDocument("queue_ticket", facts.number, tuple(blocks))
-
-
-def _interleave(first: Iterable[str], second: Iterable[str]) -> list[str]:
-    a, b = list(first), list(second)
-    out: list[str] = []
-    for i in range(max(len(a), len(b))):
-        out += [x[i] for x in (a, b) if i < len(x)]
-    return out
-
-
-@dataclass(frozen=True)
-class AcknowledgementFacts:
-    """A feedback or complaint receipt: what was received and when we answer."""
-
-    reference: str
-    category_zh: str
-    category_en: str
-    received_local: str
-    feedback_date: str  # ISO date on the working-day calendar
-    working_days: int
-    qr_payload: str
-
-
-def acknowledgement(facts: AcknowledgementFacts, branch: BranchHeading) -> RollDocument:
-    """Acknowledgement of a feedback or complaint, with the promised feedback date."""
-    blocks: list[Block] = [
-        *_heading(branch),
-        Line("受理回执", size=2, bold=True),
-        Line("Acknowledgement of receipt"),
-        Space(12),
-        Line(f"受理编号 Reference: {facts.reference}", align="left", bold=True),
-        Line(f"类别 Category: {facts.category_zh} {facts.category_en}", align="left"),
-        Line(f"受理时间 Received: {facts.received_local}", align="left"),
-        Line(f"我们将于 {facts.feedback_date} 前（{facts.working_days} 个工作日内）反馈处理进展",
-             align="left"),
-        Line(f"We will report progress by {facts.feedback_date} "
-             f"(within {facts.working_days} working days).", align="left"),
-        Qr(facts.qr_payload),
-        Rule(),
-        Line("请保留此回执以便查询 / Keep this receipt for enquiries", align="left"),
-        *_footer(branch),
-    ]
-    return RollDocument("acknowledgement", facts.reference, tuple(blocks))
-
-
 __all__ = [
     "A4", "DPI", "POINTS_PER_DOT", "ROLLS", "ROLL_58MM", "ROLL_80MM", "ROLL_80MM_512",
-    "AcknowledgementFacts", "Block", "BranchHeading", "Line", "Qr", "RollDocument",
-    "RollPaper", "Rule", "Space", "TicketFacts", "acknowledgement", "char_columns",
-    "cjk_font", "draw_qr", "dumps", "line_layout", "qr_matrix", "queue_ticket",
-    "render_pdf", "roll_for_dots", "text_columns", "wrap",
+    "Block", "Line", "Qr", "RollDocument", "RollPaper", "Rule", "Space", "block_height_dots",
+    "char_columns", "dumps", "line_layout", "qr_matrix", "roll_for_dots", "text_columns",
+    "wrap",
 ]

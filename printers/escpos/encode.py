@@ -22,9 +22,9 @@ from printers.documents.model import (
     Space,
     line_layout,
     qr_matrix,
-    render_pdf,
     roll_for_dots,
 )
+from printers.documents.pdf import render_pdf
 from printers.escpos.builder import EscPos, is_printable_text
 from printers.escpos.profiles import PrinterProfile
 from printers.escpos.raster import Band, bands, put_bands, rasterise_pdf
