@@ -28,8 +28,9 @@ from kiosk.devices.keypads import KeypadService, configure_port  # noqa: E402
 from kiosk.migrate import ensure_ready  # noqa: E402
 from kiosk.models import Rating  # noqa: E402
 from kiosk.queue.lobby import Lobby  # noqa: E402
-from printers.kp1.bus import BusMaster, SerialLine  # noqa: E402
-from printers.simulators.keypad import FakeKeypadBus  # noqa: E402
+from printers.kp1.bus import BusMaster  # noqa: E402
+from printers.kp1.link import SerialLine  # noqa: E402
+from printers.simulators.keypad_bus import FakeKeypadBus  # noqa: E402
 
 BAUD = 9600
 ADDRESSES = list(range(1, 9))

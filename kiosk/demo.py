@@ -30,7 +30,7 @@ from kiosk.errors import RuleRefused
 from kiosk.feedback.ratings import RATING_KEYS, rating_report, scale_values
 from kiosk.queue.lobby import Lobby
 from printers.escpos.transport import close_all
-from printers.simulators.keypad import FakeKeypadBus
+from printers.simulators.keypad_bus import FakeKeypadBus
 from printers.simulators.printer import FakePrinter
 
 if TYPE_CHECKING:

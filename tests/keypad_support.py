@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from printers.kp1.codec import KeyEvent
-from printers.simulators.keypad import FakeKeypadBus
+from printers.simulators.keypad_bus import FakeKeypadBus
 
 
 @dataclass

@@ -13,8 +13,9 @@ from collections.abc import Iterator
 import pytest
 
 from printers.kp1 import codec as kp1
-from printers.kp1.bus import BusMaster, Kp1Link, LineFailure, Nak, NoReply, SerialLine
-from printers.simulators.keypad import FakeKeypadBus
+from printers.kp1.bus import BusMaster
+from printers.kp1.link import Kp1Link, LineFailure, Nak, NoReply, SerialLine
+from printers.simulators.keypad_bus import FakeKeypadBus
 from tests.keypad_support import Recorder, keypads, no_thread_left, wait_until
 
 __all__ = ["keypads", "no_thread_left"]  # fixtures used by name below

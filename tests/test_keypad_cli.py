@@ -14,8 +14,8 @@ import pytest
 
 from kiosk.cli import main
 from printers.kp1 import codec as kp1
-from printers.kp1.bus import Kp1Link, SerialLine
-from printers.simulators.keypad import FakeKeypadBus
+from printers.kp1.link import Kp1Link, SerialLine
+from printers.simulators.keypad_bus import FakeKeypadBus
 from tests.keypad_support import keypads, no_thread_left, wait_until
 
 __all__ = ["keypads", "no_thread_left"]

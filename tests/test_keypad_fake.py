@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from printers.kp1 import codec as kp1
 from printers.kp1.codec import Command, Frame, KeyEvent, KeypadState
-from printers.simulators.keypad import FakeKeypadBus, SimulatedKeypad, parse_key, run_line
+from printers.simulators.keypad import SimulatedKeypad
+from printers.simulators.keypad_bus import FakeKeypadBus, parse_key, run_line
 from tests.keypad_support import keypads, no_thread_left
 
 __all__ = ["keypads", "no_thread_left"]
@@ -98,7 +99,7 @@ def test_naks_for_unknown_command_bad_length_and_unknown_event() -> None:
 
 
 def test_set_addr_broadcast_moves_the_matching_keypad(keypads: FakeKeypadBus) -> None:
-    from printers.kp1.bus import Kp1Link, SerialLine
+    from printers.kp1.link import Kp1Link, SerialLine
 
     line = SerialLine(keypads.path)
     line.open()

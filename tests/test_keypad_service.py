@@ -15,7 +15,7 @@ from kiosk.devices.keypads import KeypadService, configure_port, keypad_status
 from kiosk.models import KeypadEvent, Rating, RatingRequest, Ticket
 from kiosk.queue.lobby import Lobby
 from printers.kp1 import codec as kp1
-from printers.simulators.keypad import FakeKeypadBus
+from printers.simulators.keypad_bus import FakeKeypadBus
 from tests.conftest import open_all_hours
 from tests.keypad_support import no_thread_left, wait_until
 

@@ -20,9 +20,9 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from kiosk.cli import Commands, Context
-    from printers.kp1.bus import Kp1Link
     from printers.kp1.codec import KeyEvent
-    from printers.simulators.keypad import FakeKeypadBus
+    from printers.kp1.link import Kp1Link
+    from printers.simulators.keypad_bus import FakeKeypadBus
 
 
 def register(commands: Commands) -> None:
@@ -90,7 +90,7 @@ def _addresses(text: str) -> list[int]:
 
 
 def _open_link(args: argparse.Namespace) -> Kp1Link:
-    from printers.kp1.bus import Kp1Link, SerialLine
+    from printers.kp1.link import Kp1Link, SerialLine
 
     line = SerialLine(args.port, args.baud)
     line.open()
@@ -98,8 +98,8 @@ def _open_link(args: argparse.Namespace) -> Kp1Link:
 
 
 def cmd_scan(ctx: Context, args: argparse.Namespace) -> None:
-    from printers.kp1.bus import Nak, NoReply
     from printers.kp1.codec import ProtocolError
+    from printers.kp1.link import Nak, NoReply
 
     link = _open_link(args)
     found: list[dict[str, Any]] = []
@@ -184,7 +184,8 @@ def _run_until(seconds: float | None, start: Any, stop: Any) -> None:
 
 
 def cmd_listen(ctx: Context, args: argparse.Namespace) -> None:
-    from printers.kp1.bus import BusMaster, SerialLine
+    from printers.kp1.bus import BusMaster
+    from printers.kp1.link import SerialLine
 
     line = SerialLine(args.port, args.baud)
     line.open()  # a port that cannot open is an error now, not a retry loop
@@ -271,7 +272,7 @@ def cmd_rate_on_screen(ctx: Context, args: argparse.Namespace) -> None:
 
 
 def cmd_simulate_keypad(ctx: Context, args: argparse.Namespace) -> None:
-    from printers.simulators.keypad import FakeKeypadBus
+    from printers.simulators.keypad_bus import FakeKeypadBus
 
     script: list[str] = []
     if args.script:  # read before the pty opens: a bad file is a usage error, not a crash
@@ -295,7 +296,7 @@ def cmd_simulate_keypad(ctx: Context, args: argparse.Namespace) -> None:
 
 
 def _console(bus: FakeKeypadBus, lines: Iterable[str]) -> None:
-    from printers.simulators.keypad import run_line
+    from printers.simulators.keypad_bus import run_line
 
     for line in lines:
         try:

@@ -38,8 +38,9 @@ from kiosk.feedback import ratings
 from kiosk.models import Counter, Keypad, KeypadEvent, KeypadPort, RatingRequest, TicketEvent
 from kiosk.queue.lobby import Lobby
 from printers.kp1 import codec as kp1
-from printers.kp1.bus import SEEN_WINDOW, BusMaster, SerialLine
+from printers.kp1.bus import SEEN_WINDOW, BusMaster
 from printers.kp1.codec import Frame, KeyEvent
+from printers.kp1.link import SerialLine
 
 log = logging.getLogger(__name__)
 
