@@ -70,7 +70,6 @@ def checklist_notice_pdf(view: Mapping[str, Any], branch: BranchHeading, path: P
     write_pdf(path, data)
 
 
-
 # ----- A4 ------------------------------------------------------------------------------------
 
 

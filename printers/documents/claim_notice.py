@@ -98,7 +98,6 @@ def checklist_notice(view: Mapping[str, Any], branch: BranchHeading) -> RollDocu
     return RollDocument("claim_notice", view["reference"], tuple(blocks))
 
 
-
 def write_pdf(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path``; a bilingual usage error if that is impossible."""
     try:
@@ -111,7 +110,6 @@ def write_pdf(path: Path, data: bytes) -> None:
 def local_time(iso: str) -> str:
     """``2026-11-23T10:00:00+08:00`` → ``2026-11-23 10:00`` (already branch-local)."""
     return iso[:16].replace("T", " ")
-
 
 
 __all__ = ["LEGEND_EN", "LEGEND_ZH", "MARK_TEXT", "PAPERS", "checklist_notice", "local_time",

@@ -1,0 +1,71 @@
+"""The business day: the first action of a new day expires the old day's leftovers,
+and ``kiosk day close`` ends today. Functions of a :class:`~kiosk.queue.lobby.Lobby`
+(which callers use); the day state only moves forward."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+
+from kiosk.models import DayState, Ticket
+from kiosk.queue.numbering import dialect_insert
+
+if TYPE_CHECKING:
+    from kiosk.queue.lobby import Lobby
+
+# The business day each (database, branch) is known to have rolled to. The day state
+# only moves forward, so once this process has seen today it need not read it again.
+_rolled_until: dict[tuple[str, str], date] = {}
+
+
+def roll_day(lobby: Lobby) -> int:
+    """Close every earlier business day that was left open; returns tickets expired.
+
+    Runs at the start of every write action, so the first action of a new day
+    expires yesterday's leftovers even if nobody ran ``kiosk day close``."""
+    key = (lobby.session.get_bind().engine.url.render_as_string(), lobby.branch.id)
+    if _rolled_until.get(key, date.min) >= lobby.today:
+        return 0  # this process has already seen today's day state
+    state = lobby.session.get(DayState, lobby.branch.id)
+    if state is not None and state.business_date >= lobby.today:
+        _rolled_until[key] = state.business_date
+        return 0
+    if state is None:
+        lobby.session.execute(dialect_insert(lobby.session)(DayState).values(
+            branch_id=lobby.branch.id, business_date=lobby.today).on_conflict_do_nothing())
+    else:
+        state.business_date = lobby.today
+    return _expire(lobby, Ticket.business_date < lobby.today, "new business day")
+
+
+def close_day(lobby: Lobby) -> int:
+    """End of day: today's waiting and called tickets expire, counters close."""
+    roll_day(lobby)
+    expired = _expire(lobby, Ticket.business_date <= lobby.today, "day closed")
+    for counter in lobby.counters():
+        if counter.status != "closed":
+            lobby.counter_event(counter, "close", reason="day closed")
+        counter.status, counter.staff = "closed", None
+        current = lobby.current_ticket(counter)
+        if current is None or current.status not in ("serving",):
+            counter.current_ticket_id = None
+    return expired
+
+
+def _expire(lobby: Lobby, which: Any, reason: str) -> int:
+    stale = list(lobby.session.scalars(select(Ticket).where(
+        Ticket.branch_id == lobby.branch.id, which,
+        Ticket.status.in_(("waiting", "called")))))
+    for ticket in stale:
+        lobby.transition(ticket, "expire", "expired", reason=reason)
+    if stale:
+        ids = [t.id for t in stale]
+        for counter in lobby.counters():
+            if counter.current_ticket_id in ids:
+                counter.current_ticket_id = None
+    return len(stale)
+
+
+__all__ = ["close_day", "roll_day"]

@@ -1,0 +1,64 @@
+"""Wait estimates: the rolling handling time, the counters serving a service, and the
+wait range shown on a ticket and the lobby board.
+
+position ÷ open counters × rolling handling time, widened by ±20 % and rounded out to
+5-minute steps. With no counter open yet, the counters that serve the service are
+assumed to open; with none at all there is no estimate.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kiosk.models import Counter, CounterService, Service, Ticket
+
+# Tickets finished today that feed the rolling handling-time average, and how many
+# are needed before it replaces the service's target.
+ROLLING_WINDOW = 20
+ROLLING_MINIMUM = 5
+
+
+@dataclass(frozen=True)
+class WaitEstimate:
+    ahead: int
+    minutes: tuple[int, int] | None
+
+
+def handling_minutes(session: Session, branch_id: str, today: date, service: Service) -> float:
+    """Rolling average handling time of today's finished tickets of ``service``."""
+    rows = session.execute(
+        select(Ticket.started_at, Ticket.finished_at).where(
+            Ticket.branch_id == branch_id, Ticket.business_date == today,
+            Ticket.status == "done", Ticket.service_code == service.code,
+            Ticket.started_at.is_not(None))
+        .order_by(Ticket.finished_at.desc()).limit(ROLLING_WINDOW)).all()
+    if len(rows) < ROLLING_MINIMUM:
+        return float(service.target_handle_min)
+    total = sum(((f - s).total_seconds() for s, f in rows if s and f), 0.0)
+    return total / len(rows) / 60.0
+
+
+def serving_counters(session: Session, service: Service) -> tuple[int, int]:
+    """(open counters serving ``service``, all counters serving it)."""
+    rows = session.execute(
+        select(Counter.status).join(CounterService, CounterService.counter_id == Counter.id)
+        .where(CounterService.service_id == service.id)).scalars().all()
+    return sum(1 for s in rows if s == "open"), len(rows)
+
+
+def wait_range(ahead: int, counters: int, handling_min: float) -> tuple[int, int]:
+    """Minutes range for ``ahead`` people before a customer, ``counters`` (at least
+    one) serving the service and its handling time in minutes."""
+    point = ahead / counters * handling_min
+    low = 5 * math.floor(point * 0.8 / 5)
+    high = max(5 * math.ceil(point * 1.2 / 5), low + 5)
+    return low, high
+
+
+__all__ = ["ROLLING_MINIMUM", "ROLLING_WINDOW", "WaitEstimate", "handling_minutes",
+           "serving_counters", "wait_range"]

@@ -1,0 +1,69 @@
+"""Numbering: whether a service issues tickets right now, and the next number of the day.
+
+The number is one atomic upsert of the (business day, service) sequence row: SQLite
+under the write lock the unit of work took at ``BEGIN IMMEDIATE``, PostgreSQL under the
+row lock the upsert takes. A refusal puts the counter back, so a refused take leaves
+no gap.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from kiosk.branch.info import BranchInfo
+from kiosk.errors import RuleRefused
+from kiosk.models import Service, TicketSequence
+
+
+def dialect_insert(session: Session) -> Any:
+    """The INSERT construct with ``ON CONFLICT`` support for the session's database."""
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+
+
+def check_open(branch: BranchInfo, today: date, now: datetime, service: Service) -> None:
+    """Refuse (``RuleRefused``) a ticket of ``service`` now: disabled, closed today,
+    or outside the hours of the branch or of the service."""
+    names = f"{service.name_zh}", f"{service.name_en}"
+    if not service.enabled:
+        raise RuleRefused(f"{names[0]}业务暂停办理", f"{names[1]} is not available",
+                          code="disabled")
+    hours = branch.hours_on(today)
+    if hours is None:
+        raise RuleRefused("今日休息，暂停取号", "The branch is closed today", code="closed")
+    now_local = branch.local(now).time()
+    opens, closes = hours
+    if service.opens and service.closes:
+        opens, closes = max(opens, service.opens), min(closes, service.closes)
+    if not opens <= now_local < closes:
+        span = f"{opens.strftime('%H:%M')}–{closes.strftime('%H:%M')}"
+        raise RuleRefused(f"{names[0]}取号时间为 {span}",
+                          f"{names[1]} tickets are issued {span}", code="outside_hours")
+
+
+def next_seq(session: Session, branch_id: str, today: date, service: Service) -> int:
+    """Increment the day's counter of ``service`` in one atomic upsert.
+
+    The row lock it takes (PostgreSQL) or the write lock already held (SQLite)
+    keeps concurrent takes apart; a refusal puts the counter back, so a caller
+    that goes on in the same unit of work leaves no trace of it."""
+    key = {"branch_id": branch_id, "business_date": today, "service_code": service.code}
+    seq = session.execute(
+        dialect_insert(session)(TicketSequence).values(**key, last_seq=1)
+        .on_conflict_do_update(index_elements=list(key),
+                               set_={"last_seq": TicketSequence.last_seq + 1})
+        .returning(TicketSequence.last_seq)).scalar_one()
+    if seq > service.daily_cap:
+        session.execute(update(TicketSequence).filter_by(**key)
+                        .values(last_seq=service.daily_cap))
+        raise RuleRefused(f"{service.name_zh}今日号码已发完（{service.daily_cap} 个）",
+                          f"{service.name_en} has reached today's limit of "
+                          f"{service.daily_cap} tickets", code="daily_cap")
+    return int(seq)
+
+
+__all__ = ["check_open", "dialect_insert", "next_seq"]
