@@ -11,18 +11,15 @@ from sqlalchemy import Engine, select
 
 from kiosk.branch.settings import BranchConfig, apply_config, default_config, parse_hours
 from kiosk.claims.catalogue import ClaimCatalogue, parse_catalogue, shipped_text
-from kiosk.claims.checks import (
-    check_view,
+from kiosk.claims.checks import evaluate, parse_answers, parse_codes, parse_received
+from kiosk.claims.records import (
     checks_for_ticket,
-    evaluate,
     find_check,
     link_ticket,
-    parse_answers,
-    parse_codes,
-    parse_received,
     record_check,
     record_handover,
 )
+from kiosk.claims.views import check_view
 from kiosk.db import unit_of_work
 from kiosk.errors import NotFound, RuleRefused, UsageError
 from kiosk.models import ClaimCatalogueVersion, ClaimCheck, ClaimHandover, TicketEvent

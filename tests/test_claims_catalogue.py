@@ -6,14 +6,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine, func, select
 
-from kiosk.claims.catalogue import (
-    active_catalogue,
-    line_of,
-    parse_catalogue,
-    shipped_text,
-    store_catalogue,
-)
-from kiosk.claims.checks import check_view, find_check, record_check
+from kiosk.claims.catalogue import line_of, parse_catalogue, shipped_text
+from kiosk.claims.catalogue_versions import active_catalogue, store_catalogue
+from kiosk.claims.records import find_check, record_check
+from kiosk.claims.views import check_view
 from kiosk.db import unit_of_work
 from kiosk.errors import ConfigError, RuleRefused
 from kiosk.models import ClaimCatalogueVersion

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from kiosk.claims.checks import check_view, find_check, record_check, record_handover
+from kiosk.claims.records import find_check, record_check, record_handover
+from kiosk.claims.views import check_view
 from kiosk.cli import main
 from kiosk.db import unit_of_work
 from kiosk.devices import printing

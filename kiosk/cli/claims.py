@@ -74,8 +74,8 @@ def _add_output(p: argparse.ArgumentParser, papers: tuple[str, ...]) -> None:
 
 
 def cmd_types(ctx: Context, args: argparse.Namespace) -> None:
-    from kiosk.claims.catalogue import active_catalogue
-    from kiosk.claims.checks import types_view
+    from kiosk.claims.catalogue_versions import active_catalogue
+    from kiosk.claims.views import types_view
 
     with unit_of_work(ctx.engine) as session:
         types = types_view(active_catalogue(session, current_branch_id(session)))
@@ -83,8 +83,8 @@ def cmd_types(ctx: Context, args: argparse.Namespace) -> None:
 
 
 def cmd_docs(ctx: Context, args: argparse.Namespace) -> None:
-    from kiosk.claims.catalogue import active_catalogue
-    from kiosk.claims.checks import docs_view
+    from kiosk.claims.catalogue_versions import active_catalogue
+    from kiosk.claims.views import docs_view
 
     with unit_of_work(ctx.engine) as session:
         view = docs_view(active_catalogue(session, current_branch_id(session)), args.claim_type)
@@ -99,7 +99,9 @@ def cmd_docs(ctx: Context, args: argparse.Namespace) -> None:
 
 
 def cmd_check(ctx: Context, args: argparse.Namespace) -> None:
-    from kiosk.claims.checks import check_view, parse_answers, parse_codes, record_check
+    from kiosk.claims.checks import parse_answers, parse_codes
+    from kiosk.claims.records import record_check
+    from kiosk.claims.views import check_view
 
     answers = parse_answers(args.answer)
     have = parse_codes(args.have)
@@ -111,7 +113,8 @@ def cmd_check(ctx: Context, args: argparse.Namespace) -> None:
 
 
 def cmd_show(ctx: Context, args: argparse.Namespace) -> None:
-    from kiosk.claims.checks import check_view, checks_for_ticket, find_check
+    from kiosk.claims.records import checks_for_ticket, find_check
+    from kiosk.claims.views import check_view
 
     if bool(args.reference) == bool(args.ticket):
         raise UsageError("请给出核对编号或 --ticket 之一",
@@ -133,7 +136,8 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> None:
 
 
 def cmd_link(ctx: Context, args: argparse.Namespace) -> None:
-    from kiosk.claims.checks import check_view, link_ticket
+    from kiosk.claims.records import link_ticket
+    from kiosk.claims.views import check_view
 
     with unit_of_work(ctx.engine, write=True) as session:
         view = check_view(session, link_ticket(session, args.reference, args.ticket))
@@ -141,7 +145,9 @@ def cmd_link(ctx: Context, args: argparse.Namespace) -> None:
 
 
 def cmd_handover(ctx: Context, args: argparse.Namespace) -> None:
-    from kiosk.claims.checks import check_view, find_check, parse_received, record_handover
+    from kiosk.claims.checks import parse_received
+    from kiosk.claims.records import find_check, record_handover
+    from kiosk.claims.views import check_view
 
     received = parse_received(args.received)
     with unit_of_work(ctx.engine, write=True) as session:
@@ -162,7 +168,8 @@ def cmd_handover(ctx: Context, args: argparse.Namespace) -> None:
 
 
 def cmd_catalogue_import(ctx: Context, args: argparse.Namespace) -> None:
-    from kiosk.claims.catalogue import load_catalogue_file, store_catalogue
+    from kiosk.claims.catalogue import load_catalogue_file
+    from kiosk.claims.catalogue_versions import store_catalogue
 
     catalogue = load_catalogue_file(str(args.file))  # in full, before the database
     with unit_of_work(ctx.engine, write=True) as session:
@@ -174,7 +181,7 @@ def cmd_catalogue_import(ctx: Context, args: argparse.Namespace) -> None:
 
 
 def cmd_catalogue_export(ctx: Context, args: argparse.Namespace) -> None:
-    from kiosk.claims.catalogue import active_catalogue
+    from kiosk.claims.catalogue_versions import active_catalogue
 
     with unit_of_work(ctx.engine) as session:
         catalogue = active_catalogue(session, current_branch_id(session))
@@ -192,7 +199,8 @@ def cmd_catalogue_export(ctx: Context, args: argparse.Namespace) -> None:
 
 
 def cmd_catalogue_versions(ctx: Context, args: argparse.Namespace) -> None:
-    from kiosk.claims.catalogue import SHIPPED_SOURCE, active_catalogue, stored_versions
+    from kiosk.claims.catalogue import SHIPPED_SOURCE
+    from kiosk.claims.catalogue_versions import active_catalogue, stored_versions
 
     with unit_of_work(ctx.engine) as session:
         branch = load_branch(session)
