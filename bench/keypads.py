@@ -24,7 +24,8 @@ from sqlalchemy import func, select  # noqa: E402
 
 from kiosk.branch.settings import apply_config, default_config  # noqa: E402
 from kiosk.db import make_engine, unit_of_work  # noqa: E402
-from kiosk.devices.keypads import KeypadService, configure_port  # noqa: E402
+from kiosk.devices.keypad_ports import configure_port  # noqa: E402
+from kiosk.devices.keypads import KeypadService  # noqa: E402
 from kiosk.migrate import ensure_ready  # noqa: E402
 from kiosk.models import Rating  # noqa: E402
 from kiosk.queue.lobby import Lobby  # noqa: E402

@@ -24,7 +24,8 @@ from sqlalchemy import Engine
 from kiosk.branch.info import load_branch
 from kiosk.branch.settings import apply_config, default_config
 from kiosk.db import unit_of_work
-from kiosk.devices.keypads import KeypadService, configure_port
+from kiosk.devices.keypad_ports import configure_port
+from kiosk.devices.keypads import KeypadService
 from kiosk.devices.printing import print_document, set_printer, ticket_document
 from kiosk.errors import RuleRefused
 from kiosk.feedback.ratings import RATING_KEYS, rating_report, scale_values

@@ -11,7 +11,8 @@ from sqlalchemy import Engine, func, select
 
 from kiosk.branch.settings import apply_config
 from kiosk.db import unit_of_work
-from kiosk.devices.keypads import KeypadService, configure_port, keypad_status
+from kiosk.devices.keypad_ports import configure_port, keypad_status
+from kiosk.devices.keypads import KeypadService
 from kiosk.models import KeypadEvent, Rating, RatingRequest, Ticket
 from kiosk.queue.lobby import Lobby
 from printers.kp1 import codec as kp1

@@ -194,7 +194,8 @@ def cmd_listen(ctx: Context, args: argparse.Namespace) -> None:
 
 
 def cmd_serve(ctx: Context, args: argparse.Namespace) -> None:
-    from kiosk.devices.keypads import KeypadService, port_configs
+    from kiosk.devices.keypad_ports import port_configs
+    from kiosk.devices.keypads import KeypadService
 
     with unit_of_work(ctx.engine) as session:
         configs = port_configs(session)
@@ -206,7 +207,7 @@ def cmd_serve(ctx: Context, args: argparse.Namespace) -> None:
 
 
 def cmd_status(ctx: Context, args: argparse.Namespace) -> None:
-    from kiosk.devices.keypads import keypad_status
+    from kiosk.devices.keypad_ports import keypad_status
 
     with unit_of_work(ctx.engine) as session:
         rows = keypad_status(session)
@@ -217,7 +218,7 @@ def cmd_status(ctx: Context, args: argparse.Namespace) -> None:
 
 
 def cmd_devices_set_keypad(ctx: Context, args: argparse.Namespace) -> None:
-    from kiosk.devices.keypads import configure_port, parse_map
+    from kiosk.devices.keypad_ports import configure_port, parse_map
 
     mapping = parse_map(args.map)
     with unit_of_work(ctx.engine, write=True) as session:
