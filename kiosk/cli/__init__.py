@@ -8,7 +8,9 @@ Contract (scripts and tests depend on it):
   commands, one object per line) on stdout, errors included.
 
 Each subsystem adds its commands in its own module with a ``register(commands)``
-function, listed in ``COMMAND_MODULES``.
+function, listed in ``COMMAND_MODULES``. A higher layer that the core must not import
+(the screens: ``kiosk run``) adds its own command modules the same way, by name:
+``main(extra_modules=["ui.cli"])``.
 """
 
 from __future__ import annotations
@@ -114,7 +116,9 @@ class _Parser(argparse.ArgumentParser):
         raise _CommandLineError(self, message)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(extra_modules: Sequence[str] = ()) -> argparse.ArgumentParser:
+    """The whole command line: the core's ``COMMAND_MODULES``, then ``extra_modules``
+    (importable module names, each with a ``register(commands)`` function)."""
     parser = _Parser(
         prog="kiosk", description="Lobby Kiosk: queue and service kiosk of an insurance branch")
     parser.add_argument("--db", metavar="URL",
@@ -124,7 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--json", action="store_true", help="print one JSON object")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands = Commands(subparsers, common)
-    for name in COMMAND_MODULES:
+    for name in [*COMMAND_MODULES, *extra_modules]:
         importlib.import_module(name).register(commands)
     return parser
 
@@ -139,8 +143,9 @@ def _report(ctx: Context, exc: KioskError, status: int) -> int:
     return status
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+def main(argv: Sequence[str] | None = None, *, extra_modules: Sequence[str] = ()) -> int:
+    """Run one command; returns its exit code. ``extra_modules`` as for :func:`build_parser`."""
+    parser = build_parser(extra_modules)
     words = list(sys.argv[1:] if argv is None else argv)
     try:
         args = parser.parse_args(words)
