@@ -15,6 +15,7 @@ import pytest
 from printers.kp1 import codec as kp1
 from printers.kp1.bus import BusMaster
 from printers.kp1.link import Kp1Link, LineFailure, Nak, NoReply, SerialLine
+from printers.kp1.presses import Press
 from printers.simulators.keypad_bus import FakeKeypadBus
 from tests.keypad_support import Recorder, keypads, no_thread_left, wait_until
 
@@ -200,13 +201,62 @@ def test_a_restart_resets_duplicate_tracking(
     assert recorder.kinds(1).count("restarted") == 2
 
 
+def test_a_restart_whose_poll_reply_was_lost_does_not_swallow_new_presses(
+        keypads: FakeKeypadBus, master: tuple[BusMaster, Recorder]) -> None:
+    bus_master, recorder = master
+    bus_master.cycle()  # the power-on restart flag is seen
+    for _ in range(3):
+        keypads.press(1, kp1.KEY_CALL_NEXT, ago_s=5.0)  # events 1, 2, 3
+    bus_master.cycle()
+    keypads.restart(1)
+    keypads.corrupt(1, replies=3)  # the POLL carrying the flag, and its retries
+    for _ in range(3):
+        keypads.press(1, kp1.KEY_CALL_NEXT)  # events 1, 2, 3 again: new presses
+    bus_master.cycle()
+    assert keypads.state(1)["flags"] & kp1.FLAG_RESTARTED == 0  # the keypad thinks we know
+    bus_master.cycle()
+    assert [e.event_id for a, e in recorder.keys if a == 1] == [1, 2, 3, 1, 2, 3]
+    assert recorder.kinds(1).count("restarted") == 2  # at power-on, and inferred
+    assert "duplicate" not in recorder.kinds(1)
+    assert keypads.state(1)["pending"] == 0
+
+
+def test_a_redelivery_is_dropped_even_when_its_age_is_capped(
+        keypads: FakeKeypadBus, master: tuple[BusMaster, Recorder]) -> None:
+    bus_master, recorder = master
+    bus_master.cycle()
+    keypads.press(2, kp1.KEY_RECALL, ago_s=70.0)  # age_ms saturates at 65535
+    keypads.deafen(2, frames=3, command=kp1.Command.ACK_EVENT)
+    bus_master.cycle()
+    assert keypads.state(2)["pending"] == 1
+    bus_master.cycle()
+    assert [(a, e.key, e.age_ms) for a, e in recorder.keys] == [(2, kp1.KEY_RECALL, 0xFFFF)]
+    assert "duplicate" in recorder.kinds(2)
+    assert keypads.state(2)["pending"] == 0
+
+
+def test_a_stored_press_is_a_redelivery_only_if_the_press_could_be_the_same() -> None:
+    stored = Press.stored(7, 0, 0x10, latest=100.0)  # what a restarted host read back
+    again = Press.received(kp1.KeyEvent(7, 0, 0x10, 2_000), at=101.0)  # pressed at 99.0
+    later = Press.received(kp1.KeyEvent(7, 0, 0x10, 100), at=103.0)  # pressed at 102.9
+    other_key = Press.received(kp1.KeyEvent(7, 0, 0x11, 2_000), at=101.0)
+    slack = 0.5
+    assert stored.same_press(again, slack)
+    assert not stored.same_press(later, slack)
+    assert not stored.same_press(other_key, slack)
+    fresh = Press.received(kp1.KeyEvent(7, 0, 0x10, 1_000), at=50.0)  # pressed at 49.0
+    assert fresh.same_press(Press.received(kp1.KeyEvent(7, 0, 0x10, 1_300), at=50.2), slack)
+    assert not fresh.same_press(Press.received(kp1.KeyEvent(7, 0, 0x10, 100), at=50.2), slack)
+
+
 def test_ids_seen_before_a_host_restart_are_still_duplicates(keypads: FakeKeypadBus,
                                                              link: Kp1Link) -> None:
     link.poll(2)  # the host before us saw the power-on restart flag
     keypads.press(2, 0x02)  # event 1, handled by a host that died before its ACK
     link.line.close()
     recorder = Recorder()
-    bus_master = BusMaster(SerialLine(keypads.path), [2], recorder, seen={2: [1]})
+    stored = Press.stored(1, 0, 0x02, latest=time.monotonic())
+    bus_master = BusMaster(SerialLine(keypads.path), [2], recorder, seen={2: [stored]})
     bus_master.cycle()
     bus_master.line.close()
     assert recorder.keys == []

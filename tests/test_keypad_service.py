@@ -249,7 +249,8 @@ def status(engine: Engine) -> list[dict[str, object]]:
 def key_events(engine: Engine, address: int) -> list[KeypadEvent]:
     with unit_of_work(engine) as session:
         return list(session.scalars(select(KeypadEvent).where(
-            KeypadEvent.address == address, KeypadEvent.kind.in_(("key", "refused")))))
+            KeypadEvent.address == address, KeypadEvent.kind.in_(("key", "refused")))
+            .order_by(KeypadEvent.id)))
 
 
 def test_offline_restart_and_back_online_are_recorded(
@@ -291,6 +292,29 @@ def test_a_restarted_host_does_not_store_a_redelivered_event_twice(
         with unit_of_work(branch) as session:
             assert session.scalar(select(func.count()).select_from(KeypadEvent).where(
                 KeypadEvent.kind == "key")) == 1
+
+
+def test_key_presses_after_a_restart_whose_poll_reply_was_lost_all_act(
+        branch: Engine, lobby: tuple[FakeKeypadBus, KeypadService]) -> None:
+    bus, _ = lobby
+    for _ in range(6):
+        act(branch, "take", "enquiry")
+
+    def called() -> list[str]:
+        with unit_of_work(branch) as session:
+            return list(session.scalars(select(Ticket.issue_service + ":" + Ticket.status)
+                                        .where(Ticket.status != "waiting")))
+
+    for _ in range(3):
+        bus.press(1, kp1.KEY_CALL_NEXT, ago_s=5.0)  # events 1, 2, 3
+    wait_until(lambda: len(key_events(branch, 1)) == 3)
+    bus.restart(1, lost_polls=3)  # the POLL reply with the restart flag never arrives
+    for _ in range(3):
+        bus.press(1, kp1.KEY_CALL_NEXT)  # events 1, 2, 3 of the new boot
+    wait_until(lambda: len(key_events(branch, 1)) == 6)
+    assert sorted(called()) == ["enquiry:called"] + ["enquiry:done"] * 5
+    assert [e.event_id for e in key_events(branch, 1)] == [1, 2, 3, 1, 2, 3]
+    assert status(branch)[0]["restarts"] == 2
 
 
 def test_a_keypad_moved_to_another_counter_acts_there_without_a_restart(

@@ -39,9 +39,10 @@ from kiosk.feedback import ratings
 from kiosk.models import Keypad, KeypadEvent, KeypadPort, RatingRequest, TicketEvent
 from kiosk.queue.lobby import Lobby
 from printers.kp1 import codec as kp1
-from printers.kp1.bus import SEEN_WINDOW, BusMaster
+from printers.kp1.bus import BusMaster
 from printers.kp1.codec import Frame, KeyEvent
 from printers.kp1.link import SerialLine
+from printers.kp1.presses import SEEN_WINDOW, Press
 
 log = logging.getLogger(__name__)
 
@@ -89,16 +90,24 @@ class KeypadDesk:
             return None
         return session.get(Keypad, keypad_id, with_for_update=lock)
 
-    def seen_ids(self) -> dict[int, list[int]]:
-        """Event ids already stored per address in the keypad's current boot."""
-        seen: dict[int, list[int]] = {}
+    def seen_presses(self) -> dict[int, list[Press]]:
+        """Presses already stored per address in the keypad's current boot, each
+        pressed at the latest when it was stored (on this host's monotonic clock)."""
+        seen: dict[int, list[Press]] = {}
         with unit_of_work(self.engine) as session:
+            now, mono_now = self.now(), time.monotonic()
             for keypad in self._keypads(session):
-                ids = session.scalars(select(KeypadEvent.event_id).where(
+                rows = session.execute(select(
+                    KeypadEvent.event_id, KeypadEvent.session, KeypadEvent.key,
+                    KeypadEvent.at).where(
                     KeypadEvent.keypad_id == keypad.id, KeypadEvent.boot == keypad.boot,
                     KeypadEvent.kind.in_(KEY_KINDS), KeypadEvent.event_id.is_not(None))
-                    .order_by(KeypadEvent.id.desc()).limit(SEEN_WINDOW))
-                seen[keypad.address] = [i for i in ids if i is not None][::-1]
+                    .order_by(KeypadEvent.id.desc()).limit(SEEN_WINDOW)).all()
+                seen[keypad.address] = [
+                    Press.stored(event_id, session_id or 0, key or 0,
+                                 mono_now - max(0.0, (now - at).total_seconds()))
+                    for event_id, session_id, key, at in reversed(rows)
+                    if event_id is not None]
         return seen
 
     # ----- BusListener -------------------------------------------------------------
@@ -291,7 +300,7 @@ class KeypadService:
         for config in self.configs:
             desk = KeypadDesk(self.engine, config, self.now)
             master = BusMaster(SerialLine(config.url, config.baud), config.counters, desk,
-                               seen=desk.seen_ids(), cycle_s=self.cycle_s)
+                               seen=desk.seen_presses(), cycle_s=self.cycle_s)
             master.after_cycle = _dispatcher(desk, master)
             self.desks.append(desk)
             self.masters.append(master)

@@ -2,9 +2,9 @@
 
 :class:`BusMaster` serves every configured address in turn through a
 :class:`~printers.kp1.link.Kp1Link`: online and offline (3 missed cycles),
-restart/voice/stuck flags, at-least-once events with duplicates dropped by (address,
-event id) until the keypad restarts, and commands other threads queue for a keypad
-(REQUEST_RATING, IDLE). It reopens a lost port with a growing backoff.
+restart/voice/stuck flags, at-least-once events with re-deliveries dropped (same id,
+session, key and press instant: :mod:`printers.kp1.presses`), and commands other
+threads queue for a keypad (REQUEST_RATING, IDLE). It reopens a lost port with a growing backoff.
 
 What a key press *means* (a rating, a call-next) is not decided here: the master hands
 events to a :class:`BusListener` (``kiosk.devices.keypads`` for the branch service, a JSON
@@ -26,12 +26,10 @@ from printers.errors import DeviceError
 from printers.kp1 import codec as kp1
 from printers.kp1.codec import Command, Frame, KeyEvent, NakCode, PollReply
 from printers.kp1.link import Kp1Link, LineFailure, Nak, NoReply, SerialLine
+from printers.kp1.presses import REDELIVERY_SLACK_S, Press, PressMemory
 
 log = logging.getLogger(__name__)
 
-# Event ids remembered per keypad for duplicate removal; a redelivery follows a lost
-# ACK within a cycle or two, and ids wrap at 65535, so a short window is right.
-SEEN_WINDOW = 64
 # Events fetched from one keypad per cycle, so one busy keypad cannot starve the rest.
 EVENTS_PER_CYCLE = 4
 # Cycles a queued command is tried again after NAK 4 (busy: "try again next cycle")
@@ -62,7 +60,7 @@ class KeypadLine:
     online: bool | None = None  # None until it first answers or is first counted offline
     missed: int = 0
     last_poll: PollReply | None = None
-    seen: deque[int] = field(default_factory=lambda: deque(maxlen=SEEN_WINDOW))
+    seen: PressMemory = field(default_factory=PressMemory)
     outbox: deque[tuple[int, bytes, Future[Frame]]] = field(default_factory=deque)
     busy_cycles: int = 0  # cycles the head of the outbox was refused busy
 
@@ -74,13 +72,14 @@ class BusMaster:
         line: the port (opened by the master).
         addresses: keypad addresses on this port.
         listener: receives key events and device events.
-        seen: event ids already handled per address since the keypad's last restart
-            (from the database), so a restarted host does not take a redelivery as new.
+        seen: presses already handled per address since the keypad's last restart
+            (from the database, :meth:`Press.stored`), so a restarted host does not
+            take a redelivery as new.
         cycle_s: shortest time between the starts of two cycles.
     """
 
     def __init__(self, line: SerialLine, addresses: Iterable[int], listener: BusListener, *,
-                 seen: Mapping[int, Iterable[int]] | None = None,
+                 seen: Mapping[int, Iterable[Press]] | None = None,
                  cycle_s: float = DEFAULT_CYCLE_S,
                  after_cycle: Callable[[], None] | None = None) -> None:
         self.line = line
@@ -89,10 +88,12 @@ class BusMaster:
         self.cycle_s = cycle_s
         self.after_cycle = after_cycle
         self.keypads = {a: KeypadLine(a) for a in sorted(set(addresses))}
-        for address, ids in (seen or {}).items():
+        for address, presses in (seen or {}).items():
             if address in self.keypads:
-                self.keypads[address].seen.extend(ids)
+                for press in presses:
+                    self.keypads[address].seen.remember(press)
         self.cycles = 0
+        self.last_cycle_s = 0.0
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -120,9 +121,11 @@ class BusMaster:
         """Serve every keypad once. Raises :class:`LineFailure` if the port fails."""
         if not self.line.is_open:
             self.line.open()
+        started = time.monotonic()
         for keypad in self.keypads.values():
             self._serve(keypad)
         self.cycles += 1
+        self.last_cycle_s = time.monotonic() - started
 
     def _serve(self, keypad: KeypadLine) -> None:
         self._send_outbox(keypad)
@@ -189,15 +192,22 @@ class BusMaster:
         before = keypad.last_poll
         keypad.last_poll = poll
         if poll.restarted:
-            # Event ids start again at 1: an old id is no longer a duplicate.
-            keypad.seen.clear()
-            self._tell(keypad.address, "restarted")
+            self._restarted(keypad)
         if poll.voice_fault != (before.voice_fault if before else False):
             self._tell(keypad.address,
                                        "voice_fault" if poll.voice_fault else "voice_ok")
         if poll.key_stuck != (before.key_stuck if before else False):
             self._tell(keypad.address,
                                        "key_stuck" if poll.key_stuck else "key_released")
+
+    def _restarted(self, keypad: KeypadLine, detail: str = "") -> None:
+        keypad.seen.forget()  # event ids start again at 1: an old id is no longer a duplicate
+        self._tell(keypad.address, "restarted", detail)
+
+    def redelivery_slack_s(self) -> float:
+        """How far apart two readings of one press instant may lie: the delay of one
+        reply (:data:`REDELIVERY_SLACK_S`), or a whole poll cycle when cycles run long."""
+        return max(REDELIVERY_SLACK_S, self.last_cycle_s)
 
     def _fetch_events(self, keypad: KeypadLine, count: int) -> None:
         for _ in range(count):
@@ -208,7 +218,12 @@ class BusMaster:
                 return
             if event is None:
                 return
-            if event.event_id in keypad.seen:
+            press = Press.received(event, time.monotonic())
+            verdict = keypad.seen.judge(press, self.redelivery_slack_s())
+            if verdict == "restarted":
+                # The POLL reply carrying the restart flag was lost: the id is reused.
+                self._restarted(keypad, f"not reported: event {event.event_id} is a new press")
+            if verdict == "redelivery":
                 self._tell(keypad.address, "duplicate",
                                            f"event {event.event_id} again (ACK lost)")
             else:
@@ -221,7 +236,7 @@ class BusMaster:
                                   event.event_id)
                     self._tell(keypad.address, "not_recorded", _text(exc))
                     return
-                keypad.seen.append(event.event_id)
+                keypad.seen.remember(press)
             try:
                 self.link.ack_event(keypad.address, event.event_id)
             except (NoReply, Nak) as exc:

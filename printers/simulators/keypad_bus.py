@@ -51,7 +51,7 @@ class FakeKeypadBus:
         self._lock = threading.RLock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._corrupt: dict[int, int] = {}
+        self._corrupt: dict[int, tuple[int, int | None]] = {}  # address: (replies, command)
         # every frame seen on the line, for tests that check what the host sent
         self.received: deque[Frame] = deque(maxlen=2000)
 
@@ -99,13 +99,18 @@ class FakeKeypadBus:
     def keypad(self, address: int) -> SimulatedKeypad:
         return self.keypads[address]
 
-    def press(self, address: int, key: int) -> None:
+    def press(self, address: int, key: int, ago_s: float = 0.0) -> None:
+        """A key goes down (``ago_s`` seconds ago: the event's age starts there)."""
         with self._lock:
-            self.keypads[address].press(key, time.monotonic())
+            self.keypads[address].press(key, time.monotonic() - ago_s)
 
-    def restart(self, address: int) -> None:
+    def restart(self, address: int, lost_polls: int = 0) -> None:
+        """Power-cycle the keypad; its next ``lost_polls`` POLL replies (the one that
+        carries the restart flag, and its retries) reach the host corrupted."""
         with self._lock:
             self.keypads[address].restart()
+            if lost_polls:
+                self._corrupt[address] = (lost_polls, Command.POLL)
 
     def deafen(self, address: int, frames: int, command: int | None = None) -> None:
         """The keypad does not hear its next ``frames`` frames (of ``command`` only, if
@@ -114,10 +119,11 @@ class FakeKeypadBus:
             pad = self.keypads[address]
             pad.deaf_frames, pad.deaf_command = frames, command
 
-    def corrupt(self, address: int, replies: int = 1) -> None:
-        """The next ``replies`` replies of the keypad reach the host with a bad CRC."""
+    def corrupt(self, address: int, replies: int = 1, command: int | None = None) -> None:
+        """The next ``replies`` replies of the keypad (to ``command`` only, if given)
+        reach the host with a bad CRC."""
         with self._lock:
-            self._corrupt[address] = replies
+            self._corrupt[address] = (replies, command)
 
     def busy(self, address: int, replies: int = 1) -> None:
         """The next ``replies`` requests are answered NAK 4 (busy) and not acted on."""
@@ -191,8 +197,9 @@ class FakeKeypadBus:
         for reply in replies:
             wire = reply.encode()
             with self._lock:
-                if self._corrupt.get(reply.address):
-                    self._corrupt[reply.address] -= 1
+                left, command = self._corrupt.get(reply.address, (0, None))
+                if left and command in (None, request.command):
+                    self._corrupt[reply.address] = (left - 1, command)
                     wire = wire[:-1] + bytes((wire[-1] ^ 0xFF,))
             delay = self.reply_delay_s
             if self.baud:
