@@ -57,6 +57,18 @@ def is_printable_text(text: str) -> bool:
     return True
 
 
+# Text mode sends no byte below 0x20 but the line feed: any other would be read as
+# (the start of) a command, e.g. a ``GS V`` inside a service name cuts the paper.
+_CONTROLS = {**dict.fromkeys([*range(0x20), 0x7F]), ord("\t"): " "}
+del _CONTROLS[LF]
+
+
+def printable(text: str) -> str:
+    """``text`` without control characters: a tab becomes a space, every other C0
+    control and DEL is dropped, the line feed stays."""
+    return text.translate(_CONTROLS)
+
+
 class EscPos:
     """Appends ESC/POS commands to a byte buffer; :meth:`getvalue` returns it."""
 
@@ -99,8 +111,9 @@ class EscPos:
         return self.raw(bytes([GS, 0x21, (width - 1) << 4 | (height - 1)]))
 
     def text(self, text: str) -> EscPos:
-        """Text in Chinese mode (see :func:`gbk_bytes`); raises :class:`Unencodable`."""
-        return self.raw(gbk_bytes(text))
+        """Text in Chinese mode (see :func:`gbk_bytes`), control characters removed
+        (:func:`printable`); raises :class:`Unencodable`."""
+        return self.raw(gbk_bytes(printable(text)))
 
     def newline(self) -> EscPos:
         return self.raw(bytes([LF]))
@@ -238,5 +251,5 @@ def status_reply_bytes(*, online: bool = True, cover_open: bool = False,
 
 
 __all__ = ["UNKNOWN_STATUS", "EscPos", "PrinterStatus", "Unencodable", "decode_status",
-           "gbk_bytes", "is_printable_text", "is_status_reply", "status_query",
+           "gbk_bytes", "is_printable_text", "is_status_reply", "printable", "status_query",
            "status_reply_bytes"]
