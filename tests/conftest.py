@@ -79,6 +79,7 @@ def printer(tmp_path: Path) -> Iterator[FakePrinter]:
     yield fake
     close_all()
     fake.stop()
+    assert fake.faults == []  # the simulated printer never choked on what it was sent
 
 
 @pytest.fixture

@@ -45,6 +45,11 @@ _FIXED: dict[bytes, tuple[str, int]] = {
 }
 
 
+# The largest ``GS v 0`` strip any roll printer takes (2040 dots wide, 4095 rows).
+MAX_RASTER_WIDTH_BYTES = 255
+MAX_RASTER_ROWS = 4095
+
+
 class Incomplete(Exception):
     """The buffer ends inside a command."""
 
@@ -146,6 +151,10 @@ class Tokenizer:
                 raise Incomplete
             xb = buf[pos + 4] | buf[pos + 5] << 8
             rows = buf[pos + 6] | buf[pos + 7] << 8
+            if not (1 <= xb <= MAX_RASTER_WIDTH_BYTES and 1 <= rows <= MAX_RASTER_ROWS):
+                # No printer takes such a strip: waiting for its data would swallow
+                # every later byte (status queries too). The header is malformed.
+                return 8, Token("unknown", bytes(buf[pos:pos + 8]))
             end = pos + 8 + xb * rows
             if end > len(buf):
                 raise Incomplete
@@ -155,22 +164,26 @@ class Tokenizer:
         return 1, Token("unknown", buf[pos])
 
     def _qr(self, buf: bytearray, pos: int) -> tuple[int, Token | None]:
-        if pos + 7 >= len(buf):
+        """``GS ( k pL pH cn fn [parameters]``: pL pH count the bytes from ``cn`` on."""
+        if pos + 5 > len(buf):
             raise Incomplete
         size = buf[pos + 3] | buf[pos + 4] << 8
         end = pos + 5 + size
         if end > len(buf):
             raise Incomplete
-        fn, body = buf[pos + 6], bytes(buf[pos + 7:end])
+        fn, body = (buf[pos + 6], bytes(buf[pos + 7:end])) if size >= 2 else (-1, b"")
         if fn == 0x50:  # store: body = 0x30 + payload
             self._qr_store = body[1:].decode("ascii", errors="replace")
             return end - pos, None
         if fn == 0x51:
             return end - pos, Token("qr", self._qr_store)
-        if fn == 0x43:
+        if fn == 0x43 and body:
             return end - pos, Token("qr_module", body[0])
-        if fn == 0x45:
+        if fn == 0x45 and body:
             return end - pos, Token("qr_ec", "LMQH"[body[0] - 48] if 48 <= body[0] <= 51 else "?")
+        if size < 2 or fn in (0x43, 0x45):
+            # Too short to hold its function or its parameter: malformed, shown as such.
+            return end - pos, Token("unknown", bytes(buf[pos:end]))
         return end - pos, None  # model selection and the like: nothing to show
 
 

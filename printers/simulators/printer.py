@@ -79,6 +79,7 @@ class FakePrinter:
         self.discarded = 0
         self.received = 0
         self.unplug_after: int | None = None  # close the master after this many bytes
+        self.faults: list[str] = []  # errors the reader survived (a test asserts none)
         self._strips = 0
         self._master = self._slave = -1
         self._thread: threading.Thread | None = None
@@ -189,8 +190,14 @@ class FakePrinter:
     def _handle(self, data: bytes) -> None:
         with self._cond:
             self.received += len(data)
-            for token in self._tokenizer.feed(data):
-                self._token(token)
+            try:
+                for token in self._tokenizer.feed(data):
+                    self._token(token)
+            except Exception as exc:  # noqa: BLE001 - a device never dies of its input
+                # Like a real printer, keep listening: forget the chunk, start decoding
+                # afresh, and keep the fault for the tests to see.
+                self.faults.append(f"{type(exc).__name__}: {exc}")
+                self._tokenizer = Tokenizer(chinese=self._tokenizer.chinese)
             self._cond.notify_all()
 
     def _token(self, token: Token) -> None:
@@ -200,7 +207,9 @@ class FakePrinter:
                 replies = status_reply_bytes(
                     online=self.state == "ok", cover_open=self.state == "cover_open",
                     paper="out" if self.state == "paper_out" else "ok")
-                os.write(self._master, bytes([replies[token.value]]))
+                reply = replies.get(token.value)  # DLE EOT 5..255 do not exist: no reply
+                if reply is not None:
+                    os.write(self._master, bytes([reply]))
             return
         if self.state != "ok":
             self.discarded += 1
