@@ -95,6 +95,7 @@ class _MessageOverlay(QWidget):
         self.setProperty("kind", "overlay")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.panel = MessagePanel(self)
+        self.panel.setMinimumWidth(720)
         self.panel.setMaximumWidth(1200)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
@@ -116,6 +117,9 @@ class Shell(KioskWindow):
     def __init__(self, home: Enum, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("shell")
+        # The shell holds focus between screens, so no button shows a focus ring
+        # after a touch; Tab still moves the focus for a keyboard user.
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._home = home
         self._factories: dict[Enum, ScreenFactory] = {}
         self._screens: dict[Enum, Screen] = {}
@@ -180,6 +184,10 @@ class Shell(KioskWindow):
         return self._state
 
     @property
+    def home_state(self) -> Enum:
+        return self._home
+
+    @property
     def history(self) -> tuple[Enum, ...]:
         return tuple(state for state, _ in self._history)
 
@@ -224,6 +232,9 @@ class Shell(KioskWindow):
         self._state, self._params = state, dict(params)
         log.debug("state %s %s", state, params)
         target.enter(**params)
+        focus = self.focusWidget()
+        if focus is None or not target.isAncestorOf(focus):
+            self.setFocus()  # a screen that wants a field focused does it in enter()
         self.state_changed.emit(state)
 
     # -- messages --------------------------------------------------------------------

@@ -61,7 +61,7 @@ class Theme:
     title_px: int = 40
     number_px: int = 140
     touch_px: int = MIN_TOUCH_PX
-    key_px: int = 110
+    key_px: int = 96
     pad_px: int = 24
     spacing_px: int = 16
     radius_px: int = 12

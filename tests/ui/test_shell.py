@@ -3,71 +3,23 @@ friendly messages with a way out, language changes reaching every screen."""
 
 from __future__ import annotations
 
-from enum import Enum, auto
-from typing import Any
+from enum import Enum
 
 import pytest
-from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from kiosk.errors import RuleRefused, UsageError
+from tests.ui.sample_screens import State, sample_shell
 from ui import i18n
 from ui.fullscreen import parse_size, show_fullscreen, target_screen
-from ui.shell import Screen, Shell
+from ui.shell import Shell
 from ui.tasks import Failure
-
-
-class State(Enum):
-    WELCOME = auto()
-    SERVICES = auto()
-    RESULT = auto()
-    FORM = auto()
-
-
-class Page(Screen):
-    def __init__(self, name: str) -> None:
-        super().__init__()
-        self.name = name
-        self.calls: list[tuple[str, dict[str, Any]]] = []
-        layout = QVBoxLayout(self)
-        if name != "welcome":
-            self.add_header(layout)
-        self.label = QLabel()
-        self.field = QLineEdit()
-        layout.addWidget(self.label)
-        layout.addWidget(self.field)
-        self.retranslate()
-
-    def enter(self, **params: Any) -> None:
-        self.calls.append(("enter", params))
-
-    def leave(self) -> None:
-        self.calls.append(("leave", {}))
-
-    def reset(self) -> None:
-        self.field.clear()
-
-    def retranslate(self) -> None:
-        # a context the shipped catalogue translates (tests are not scanned by lupdate)
-        self.label.setText(QCoreApplication.translate("PageHeader", "Back"))
-
-
-class Result(Page):
-    keeps_history = False
 
 
 @pytest.fixture
 def shell(qtbot: QtBot) -> Shell:
-    window = Shell(home=State.WELCOME)
-    qtbot.add_widget(window)
-    window.add_screen(State.WELCOME, Page("welcome"))
-    window.add_screen(State.SERVICES, lambda: Page("services"))
-    window.add_screen(State.RESULT, lambda: Result("result"))
-    window.add_screen(State.FORM, lambda: Page("form"))
-    window.resize(1920, 1080)
-    window.move_to(State.WELCOME)
-    return window
+    return sample_shell(qtbot)
 
 
 def test_move_to_enters_the_screen_with_its_params_and_leaves_the_old_one(
@@ -146,8 +98,12 @@ def test_a_failure_shows_a_friendly_message_with_back_and_home(
     assert panel is not None
     assert panel.isVisible()
     assert "E-ABC123" in panel.text_label.text()
-    assert "E-ABC123" in panel.id_label.text()
+    assert not panel.id_label.isVisible()  # the message quotes it once
+    assert panel.title_label.text() == "无法完成此操作"
     assert "boom" not in panel.text_label.text()
+    shell.show_message("打印机缺纸", "请记住您的号码", error_id="E-777777")
+    assert panel.id_label.isVisible()
+    assert "E-777777" in panel.id_label.text()
     assert panel.back_button.isVisible()
     assert panel.home_button.isVisible()
     qtbot.mouseClick(panel.back_button, Qt.MouseButton.LeftButton)

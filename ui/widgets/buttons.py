@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QPushButton, QSizePolicy, QWidget
+
+from ui import theme
 
 
 class TouchButton(QPushButton):
@@ -33,6 +36,14 @@ class TouchButton(QPushButton):
         self.setAccessibleName(name)
         if description:
             self.setAccessibleDescription(description)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        """Never narrower than its text, never smaller than a finger (a keypad key is
+        square at ``key_px``)."""
+        hint = self.sizeHint()
+        current = theme.current_theme()
+        least = current.key_px if self.property("kind") == "key" else current.touch_px
+        return QSize(max(hint.width(), least), max(hint.height(), least))
 
     def set_kind(self, kind: str) -> None:
         """Change the look at run time (re-polished at once)."""

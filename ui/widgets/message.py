@@ -64,12 +64,9 @@ class MessagePanel(QFrame):
 
     def _render_failure(self) -> None:
         assert self._failure is not None
-        if self._failure.expected:
-            self.title_label.setText(self.tr("This could not be done"))
-        else:
-            self.title_label.setText(self.tr("Sorry, something went wrong"))
-        self.text_label.setText(self._failure.message())
-        self._set_error_id(self._failure.error_id)
+        self.title_label.setText(self.tr("This could not be done"))
+        self.text_label.setText(self._failure.message())  # quotes the error id if any
+        self._set_error_id(None)
 
     def _set_error_id(self, error_id: str | None) -> None:
         self._error_id = error_id

@@ -46,6 +46,7 @@ class PinPad(QWidget):
         grid.addWidget(self.delete_button, 3, 2)
         layout = QVBoxLayout(self)
         layout.setSpacing(16)
+        layout.setSizeConstraint(QVBoxLayout.SizeConstraint.SetMinimumSize)
         layout.addWidget(self.display)
         layout.addLayout(grid)
         layout.addWidget(self.ok_button)
