@@ -72,15 +72,3 @@ def show_windowed(window: QWidget, size: tuple[int, int] | None = None,
                        area.y() + max(0, (area.height() - height) // 2), width, height)
     window.show()
     return screen
-
-
-def parse_size(text: str) -> tuple[int, int]:
-    """``"1080x1920"`` -> (1080, 1920); anything else is a usage error."""
-    try:
-        width, height = (int(part) for part in text.lower().split("x"))
-    except ValueError:
-        raise UsageError(f"窗口尺寸格式应为 宽x高（例如 1280x800），而不是 {text!r}",
-                         f"size must be WIDTHxHEIGHT (e.g. 1280x800), not {text!r}") from None
-    if width < 320 or height < 240:
-        raise UsageError(f"窗口尺寸 {text} 太小", f"size {text} is too small")
-    return width, height

@@ -12,7 +12,8 @@ from pytestqt.qtbot import QtBot
 from kiosk.errors import RuleRefused, UsageError
 from tests.ui.sample_screens import State, sample_shell
 from ui import i18n
-from ui.fullscreen import parse_size, show_fullscreen, target_screen
+from ui.cli import parse_size
+from ui.fullscreen import show_fullscreen, target_screen
 from ui.shell import Shell
 from ui.tasks import Failure
 
