@@ -19,17 +19,19 @@ DEFAULT_WINDOWED_SIZE = (1280, 800)
 
 class KioskWindow(QWidget):
     """A top-level window that no keyboard shortcut or window-manager close request
-    can shut while ``allow_close`` is False (a staff action sets it to leave)."""
+    (Alt+F4, a close button: *spontaneous* close events) can shut while
+    ``allow_close`` is False (a staff action sets it to leave). The program's own
+    ``close()`` and ``app.quit()`` still work: Qt 6 cancels a quit if a window refuses."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.allow_close = False
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
-        if self.allow_close:
-            event.accept()
-        else:
+        if event.spontaneous() and not self.allow_close:
             event.ignore()
+        else:
+            event.accept()
 
 
 def target_screen(index: int | None = None) -> QScreen:

@@ -7,6 +7,7 @@ from enum import Enum
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent
 from pytestqt.qtbot import QtBot
 
 from kiosk.errors import RuleRefused, UsageError
@@ -133,17 +134,34 @@ def test_a_language_change_reaches_every_screen(shell: Shell) -> None:
     assert services.header.home_button.text() == "Home"
 
 
-def test_the_kiosk_window_refuses_to_close_until_staff_allow_it(shell: Shell,
-                                                                 qtbot: QtBot) -> None:
+class _WindowManagerClose(QCloseEvent):
+    """A close request from outside the program (Alt+F4, a title-bar button)."""
+
+    def spontaneous(self) -> bool:
+        return True
+
+
+def test_the_kiosk_window_refuses_outside_close_requests_until_staff_allow_it(
+        shell: Shell, qtbot: QtBot) -> None:
     shell.show()
     qtbot.wait_exposed(shell)
-    assert shell.close() is False
-    assert shell.isVisible()
+    request = _WindowManagerClose()
+    shell.closeEvent(request)
+    assert not request.isAccepted()
     qtbot.keyClick(shell, Qt.Key.Key_Escape)
     qtbot.keyClick(shell, Qt.Key.Key_F4, Qt.KeyboardModifier.AltModifier)
     assert shell.isVisible()
     shell.allow_close = True
-    assert shell.close() is True
+    request = _WindowManagerClose()
+    shell.closeEvent(request)
+    assert request.isAccepted()
+
+
+def test_the_program_itself_can_close_the_window_and_quit(shell: Shell, qtbot: QtBot) -> None:
+    shell.show()
+    qtbot.wait_exposed(shell)
+    assert shell.close() is True  # app.quit() closes windows this way (Qt 6 cancels a
+    assert not shell.isVisible()  # quit when one refuses)
 
 
 def test_full_screen_is_frameless_and_covers_the_screen(shell: Shell, qtbot: QtBot) -> None:
