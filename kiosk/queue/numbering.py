@@ -9,20 +9,14 @@ no gap.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from kiosk.branch.info import BranchInfo
+from kiosk.db import dialect_insert
 from kiosk.errors import RuleRefused
 from kiosk.models import Service, TicketSequence
-
-
-def dialect_insert(session: Session) -> Any:
-    """The INSERT construct with ``ON CONFLICT`` support for the session's database."""
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
 def check_open(branch: BranchInfo, today: date, now: datetime, service: Service) -> None:
