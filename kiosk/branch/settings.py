@@ -45,6 +45,10 @@ SETTING_TYPES: dict[str, type | tuple[type, ...]] = {
     "feedback_working_days": int,
     "rating_scale": int,
     "claims_fast_lane": bool,
+    "pin_max_attempts": int,
+    "pin_lockout_minutes": int,
+    "staff_idle_lock_minutes": int,
+    "personal_data_retention_days": int,
     "ticket_notice_zh": list,
     "ticket_notice_en": list,
 }
@@ -203,6 +207,9 @@ def _validate(doc: dict[str, Any], source: str) -> BranchConfig:  # noqa: C901 -
         settings[key] = value
     if settings.get("rating_scale", 4) not in (3, 4, 5):
         raise _fail(source, "settings.rating_scale", "只能为 3、4 或 5", "must be 3, 4 or 5")
+    for key in ("pin_max_attempts", "staff_idle_lock_minutes", "personal_data_retention_days"):
+        if settings.get(key, 1) < 1:
+            raise _fail(source, f"settings.{key}", "至少为 1", "must be at least 1")
 
     services = []
     seen_codes: set[str] = set()

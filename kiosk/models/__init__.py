@@ -20,8 +20,12 @@ from kiosk.models.queue import (
     TicketEvent,
     TicketSequence,
 )
+from kiosk.models.staff import ROLES, DailyRun, StaffMember
 
 __all__ = [
+    "ROLES",
+    "DailyRun",
+    "StaffMember",
     "Keypad",
     "KeypadEvent",
     "KeypadPort",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, Time, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kiosk.models.base import Base, BranchScoped, JSONType, UTCDateTime
@@ -64,9 +64,12 @@ class Setting(BranchScoped, Base):
 
 
 class AuditEntry(BranchScoped, Base):
-    """A staff action that touched personal data or overrode a rule."""
+    """A staff action that changed something, showed personal data or overrode a rule:
+    who (``staff``: a staff number, ``cli:USER`` or ``system``), what, when, from which
+    station. ``detail`` never holds unmasked personal data."""
 
     __tablename__ = "audit_entry"
+    __table_args__ = (Index("ix_audit_entry_when", "branch_id", "at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     branch_id: Mapped[str] = mapped_column(ForeignKey("branch.id"), index=True)
@@ -75,3 +78,4 @@ class AuditEntry(BranchScoped, Base):
     action: Mapped[str] = mapped_column(String(40))
     subject: Mapped[str] = mapped_column(String(80), default="")
     detail: Mapped[str] = mapped_column(Text, default="")
+    station: Mapped[str] = mapped_column(String(40), default="", server_default="")
