@@ -131,6 +131,7 @@ class IdleOverlay(QWidget):
         self._seconds = 0
         panel = QFrame(self)
         panel.setProperty("kind", "panel")
+        panel.setMinimumWidth(720)
         panel.setMaximumWidth(1000)
         inner = QVBoxLayout(panel)
         inner.setContentsMargins(48, 40, 48, 40)

@@ -6,6 +6,7 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QGridLayout, QLineEdit, QVBoxLayout, QWidget
 
+from ui import theme
 from ui.widgets.buttons import TouchButton
 
 
@@ -32,6 +33,7 @@ class PinPad(QWidget):
         self.display.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # no virtual keyboard for it
         grid = QGridLayout()
         grid.setSpacing(16)
+        self._grid = grid
         self.digit_buttons: dict[str, TouchButton] = {}
         for index, digit in enumerate("123456789"):
             self._add_digit(grid, digit, index // 3, index % 3)
@@ -57,6 +59,7 @@ class PinPad(QWidget):
         self.delete_button.clicked.connect(self.delete_digit)
         self.ok_button.clicked.connect(self.submit)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        theme.signals().changed.connect(self._even_columns)
         self.retranslate()
 
     def _add_digit(self, grid: QGridLayout, digit: str, row: int, column: int) -> None:
@@ -107,6 +110,13 @@ class PinPad(QWidget):
         else:
             super().keyPressEvent(event)
 
+    def _even_columns(self, *_: object) -> None:
+        """All three columns as wide as the widest key ("Delete", "删除")."""
+        keys = [*self.digit_buttons.values(), self.clear_button, self.delete_button]
+        widest = max(key.minimumSizeHint().width() for key in keys)
+        for column in range(3):
+            self._grid.setColumnMinimumWidth(column, widest)
+
     def retranslate(self) -> None:
         self.display.setPlaceholderText(self.tr("Enter your PIN"))
         self._update()
@@ -115,6 +125,7 @@ class PinPad(QWidget):
         self.ok_button.setText(self.tr("OK"))
         for digit, button in self.digit_buttons.items():
             button.set_accessible(self.tr("Digit %1").replace("%1", digit))
+        self._even_columns()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         if event.type() == QEvent.Type.LanguageChange:
