@@ -62,5 +62,12 @@ def ensure_ready(engine: Engine, config: BranchConfig | None = None) -> bool:
     with unit_of_work(engine, write=True) as session:
         if session.scalar(select(Branch.id).limit(1)) is not None:
             return False
+        # Seeding is serialised like the upgrade: SQLite by the write lock the unit of
+        # work took, PostgreSQL by the same advisory lock, then a second look (else two
+        # processes both find no branch and the second insert fails on pk_branch).
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _ADVISORY_KEY})
+            if session.scalar(select(Branch.id).limit(1)) is not None:
+                return False
         apply_config(session, config or default_config())
         return True

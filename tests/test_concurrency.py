@@ -125,6 +125,24 @@ def test_kill_9_while_taking_loses_no_printed_number(engine: Engine) -> None:
     assert stored == {f"A{i:03d}" for i in range(1, last_seq + 1)}
 
 
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_thirty_processes_first_using_a_fresh_postgresql_database_all_succeed(
+        pg_url: str, tmp_path: Path) -> None:
+    """Migrating is serialised; seeding the defaults must be too (pk_branch)."""
+    from kiosk.db import make_engine
+    from kiosk.models import Branch
+
+    go = tmp_path / "go"
+    workers = [spawn("first-use", pg_url, str(go)) for _ in range(30)]
+    outcomes = run_together(workers, go)
+    assert sorted(outcomes) == ["ready"] * 29 + ["seeded"]
+    engine = make_engine(pg_url)
+    with unit_of_work(engine) as session:
+        assert session.scalar(select(func.count()).select_from(Branch)) == 1
+    engine.dispose()
+
+
 def _someone_waits_for_a_lock(engine: Engine) -> bool:
     with engine.connect() as conn:
         return bool(conn.exec_driver_sql(

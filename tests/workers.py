@@ -4,6 +4,7 @@ database named on its command line and prints one line per committed action.
     python -m tests.workers take URL SERVICE COUNT NOW GO_FILE
     python -m tests.workers call URL COUNTER NOW GO_FILE
     python -m tests.workers take-forever URL SERVICE NOW
+    python -m tests.workers first-use URL GO_FILE
 """
 
 from __future__ import annotations
@@ -46,6 +47,11 @@ def main(argv: list[str]) -> int:
             if number is None:
                 break
             print(number, flush=True)
+    elif command == "first-use":
+        from kiosk.migrate import ensure_ready
+
+        wait_for(argv[2])
+        print("seeded" if ensure_ready(engine) else "ready", flush=True)
     elif command == "take-forever":
         service, now = argv[2], clock.parse_instant(argv[3])
         while True:
