@@ -126,6 +126,19 @@ def test_make_up_working_day_on_a_weekend_is_open(any_engine: Engine) -> None:
     assert desk("take", "claims", at=datetime(2026, 10, 10, 2, 0, tzinfo=UTC))["number"] == "D001"
 
 
+def test_make_up_saturday_keeps_mondays_hours_not_saturdays(any_engine: Engine) -> None:
+    desk = Desk(any_engine)  # default hours: sat 09:00-12:00, mon 08:30-17:30
+    before_saturday_opens = datetime(2026, 10, 10, 0, 45, tzinfo=UTC)  # 08:45 local
+    assert desk("take", "enquiry", at=before_saturday_opens)["number"] == "A001"
+    after_saturday_closes = datetime(2026, 10, 10, 8, 0, tzinfo=UTC)  # 16:00 local
+    assert desk("take", "enquiry", at=after_saturday_closes)["number"] == "A002"
+    refused = _refusal(desk, "enquiry", at=datetime(2026, 10, 10, 10, 0, tzinfo=UTC))
+    assert "08:30–17:30" in refused.en  # 18:00 local: after Monday's closing
+    # an ordinary Saturday keeps its own short hours
+    refused = _refusal(desk, "enquiry", at=datetime(2026, 10, 17, 8, 0, tzinfo=UTC))
+    assert "09:00–12:00" in refused.en
+
+
 def test_sunday_is_closed_by_default(any_engine: Engine) -> None:
     refused = _refusal(Desk(any_engine), "claims", at=datetime(2026, 11, 22, 2, 0, tzinfo=UTC))
     assert refused.code == "closed"
@@ -150,6 +163,24 @@ def test_service_hours_narrower_than_the_branch(any_engine: Engine) -> None:
     afternoon = MONDAY_10AM + timedelta(hours=4)
     assert _refusal(desk, "new_business", at=afternoon).code == "outside_hours"
     assert desk("take", "claims", at=afternoon)["number"] == "D001"
+
+
+def test_hours_to_24_00_take_a_ticket_in_the_last_second_and_read_24_00(
+        any_engine: Engine) -> None:
+    from kiosk.branch.settings import parse_hours
+
+    config = replace(default_config(), hours=dict.fromkeys(range(7), parse_hours("00:00-24:00")))
+    services = tuple(replace(s, hours=parse_hours("20:00-24:00")) if s.code == "vip" else s
+                     for s in config.services)
+    with unit_of_work(any_engine, write=True) as session:
+        apply_config(session, replace(config, services=services))
+    desk = Desk(any_engine)
+    last_tenth = datetime(2026, 11, 23, 15, 59, 59, 900_000, tzinfo=UTC)  # 23:59:59.9 local
+    assert desk("take", "claims", at=last_tenth)["number"] == "D001"
+    assert desk("take", "vip", at=last_tenth)["number"] == "V001"
+    refused = _refusal(desk, "vip", at=MONDAY_10AM)
+    assert "20:00–24:00" in refused.zh
+    assert "20:00–24:00" in refused.en
 
 
 def test_disabled_service_is_refused(open_engine: Engine) -> None:
@@ -202,6 +233,15 @@ def test_priority_classes_come_first_then_longest_waiting(desk: Desk) -> None:
     assert order == ["D003", "D002", "D001", "D004"]
 
 
+def test_a_vip_service_ticket_taken_with_care_keeps_the_vip_class(desk: Desk) -> None:
+    t0 = MONDAY_10AM
+    assert desk("take", "vip", "care", at=t0)["priority"] == "vip"     # V001
+    desk("take", "vip", at=t0 + timedelta(minutes=1))                   # V002 plain
+    assert desk.view("V002")["ahead"] == 1
+    desk("open_counter", 6, "S6")
+    assert desk("call_next", 6, at=t0 + timedelta(minutes=2))["number"] == "V001"
+
+
 def test_normal_ticket_waiting_twice_the_target_overtakes_priority(desk: Desk) -> None:
     t0 = MONDAY_10AM  # claims target wait is 20 min: overtaking after 40
     desk("take", "claims", at=t0)                                       # D001 normal
@@ -220,11 +260,12 @@ def test_within_a_class_the_longest_wait_comes_first_across_services(desk: Desk)
     assert desk("call_next", 3, at=MONDAY_10AM + timedelta(minutes=2))["number"] == "C001"
 
 
-def test_the_counters_service_order_breaks_a_tie_in_issue_time(desk: Desk) -> None:
+def test_tickets_issued_at_the_same_instant_are_called_in_the_order_of_issue(
+        desk: Desk) -> None:
     desk("take", "enquiry")                                              # A001
     desk("take", "policy_change")                                        # C001, same instant
     desk("open_counter", 3, "S3")  # counter 3 serves policy_change, then enquiry
-    assert desk("call_next", 3)["number"] == "C001"
+    assert [desk("call_next", 3)["number"] for _ in range(2)] == ["A001", "C001"]
 
 
 def test_counter_only_calls_its_own_services(desk: Desk) -> None:

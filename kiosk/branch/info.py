@@ -33,6 +33,7 @@ SETTING_DEFAULTS: dict[str, Any] = {
 # A search for the next working day gives up after this many calendar days: a
 # calendar with no working day in a year is a configuration error, not a loop.
 _MAX_SEARCH_DAYS = 366
+_SATURDAY = 5
 
 
 @dataclass(frozen=True)
@@ -68,13 +69,16 @@ class BranchInfo(BranchProfile):
     def hours_on(self, day: date) -> tuple[time, time] | None:
         """Opening hours on ``day``, or None when the branch is closed that day.
 
-        A make-up working day on a weekend keeps Monday's hours (or the first
-        weekday that has hours)."""
+        A make-up working day on a weekend (调休上班) stands in for a weekday: it keeps
+        Monday's hours (or the first weekday's that has hours), even when the branch
+        has short weekend hours of its own."""
         if not self.is_working_day(day):
             return None
-        if day.weekday() in self.hours:
+        make_up = day in self.workdays and day.weekday() >= _SATURDAY
+        if day.weekday() in self.hours and not make_up:
             return self.hours[day.weekday()]
-        return self.hours[min(self.hours)] if self.hours else None
+        weekdays = [d for d in sorted(self.hours) if d < _SATURDAY] or sorted(self.hours)
+        return self.hours[weekdays[0]] if weekdays else None
 
     def add_working_days(self, start: date, count: int) -> date:
         """The ``count``-th working day after ``start`` (``start`` itself not counted)."""

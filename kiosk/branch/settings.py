@@ -20,6 +20,7 @@ import tomli_w
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from kiosk.branch.hours import format_hours, parse_hours
 from kiosk.branch.info import BranchProfile
 from kiosk.errors import ConfigError
 from kiosk.models import (
@@ -36,7 +37,6 @@ from resources import resource
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SERVICE_CODES = ("enquiry", "new_business", "policy_change", "claims", "payments",
                  "complaints", "vip")
-_HOURS = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
 
 # Settings every branch has, with their types; a file may leave any out.
 SETTING_TYPES: dict[str, type | tuple[type, ...]] = {
@@ -78,23 +78,6 @@ class BranchConfig(BranchProfile):
 def _fail(source: str, where: str, problem_zh: str, problem_en: str) -> ConfigError:
     return ConfigError(f"{source}：{where}：{problem_zh}", f"{source}: {where}: {problem_en}",
                        code="config")
-
-
-def parse_hours(text: str) -> tuple[time, time]:
-    """``"08:30-17:30"`` → (08:30, 17:30); raises ``ValueError`` on anything else."""
-    match = _HOURS.match(text.strip())
-    if not match:
-        raise ValueError(f"expected HH:MM-HH:MM, got {text!r}")
-    h1, m1, h2, m2 = (int(g) for g in match.groups())
-    opens, closes = time(h1, m1), time(23, 59, 59) if (h2, m2) == (24, 0) else time(h2, m2)
-    if closes <= opens:
-        raise ValueError(f"closing time is not after opening time in {text!r}")
-    return opens, closes
-
-
-def format_hours(span: tuple[time, time]) -> str:
-    closes = "24:00" if span[1] == time(23, 59, 59) else span[1].strftime("%H:%M")
-    return f"{span[0].strftime('%H:%M')}-{closes}"
 
 
 def load_toml(path: Path) -> BranchConfig:

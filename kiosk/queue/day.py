@@ -4,11 +4,14 @@ and ``kiosk day close`` ends today. Functions of a :class:`~kiosk.queue.lobby.Lo
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from kiosk import clock
+from kiosk.branch.info import BranchInfo
 from kiosk.models import DayState, Ticket
 from kiosk.queue.numbering import dialect_insert
 
@@ -20,17 +23,41 @@ if TYPE_CHECKING:
 _rolled_until: dict[tuple[str, str], date] = {}
 
 
+def _key(session: Session, branch_id: str) -> tuple[str, str]:
+    return session.get_bind().engine.url.render_as_string(), branch_id
+
+
+def business_day(session: Session, branch: BranchInfo, now: datetime) -> date:
+    """The business day an action at ``now`` belongs to: the clock's local date, but
+    never before the day the branch has already reached (read once per process, then
+    kept up to date by :func:`roll_day`), so a clock stepped back across midnight
+    never reopens the previous business day. A clock behind that day is logged."""
+    today = branch.business_date(now)
+    key = _key(session, branch.id)
+    if key not in _rolled_until:
+        state = session.get(DayState, branch.id)
+        _rolled_until[key] = state.business_date if state is not None else date.min
+    reached = _rolled_until[key]
+    if reached > today:
+        clock.report_step_back(f"business day {reached} of {branch.id}",
+                               clock.day_start(reached, branch.timezone), now)
+        return reached
+    return today
+
+
 def roll_day(lobby: Lobby) -> int:
     """Close every earlier business day that was left open; returns tickets expired.
 
     Runs at the start of every write action, so the first action of a new day
     expires yesterday's leftovers even if nobody ran ``kiosk day close``."""
-    key = (lobby.session.get_bind().engine.url.render_as_string(), lobby.branch.id)
+    key = _key(lobby.session, lobby.branch.id)
     if _rolled_until.get(key, date.min) >= lobby.today:
         return 0  # this process has already seen today's day state
     state = lobby.session.get(DayState, lobby.branch.id)
     if state is not None and state.business_date >= lobby.today:
         _rolled_until[key] = state.business_date
+        # Another process reached a later day while this clock is behind: follow it.
+        lobby.today = business_day(lobby.session, lobby.branch, lobby.now)
         return 0
     if state is None:
         lobby.session.execute(dialect_insert(lobby.session)(DayState).values(
@@ -68,4 +95,4 @@ def _expire(lobby: Lobby, which: Any, reason: str) -> int:
     return len(stale)
 
 
-__all__ = ["close_day", "roll_day"]
+__all__ = ["business_day", "close_day", "roll_day"]

@@ -39,7 +39,8 @@ def handling_minutes(session: Session, branch_id: str, today: date, service: Ser
         .order_by(Ticket.finished_at.desc()).limit(ROLLING_WINDOW)).all()
     if len(rows) < ROLLING_MINIMUM:
         return float(service.target_handle_min)
-    total = sum(((f - s).total_seconds() for s, f in rows if s and f), 0.0)
+    # A clock stepped back between start and finish would make a negative time.
+    total = sum((max(0.0, (f - s).total_seconds()) for s, f in rows if s and f), 0.0)
     return total / len(rows) / 60.0
 
 

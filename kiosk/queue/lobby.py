@@ -56,7 +56,7 @@ class Lobby:
         self.session = session
         self.branch = branch or load_branch(session)
         self.now = now or clock.now()
-        self.today = self.branch.business_date(self.now)
+        self.today = day.business_day(session, self.branch, self.now)
         self._services: dict[str, Service] | None = None
 
     # ----- lookups -------------------------------------------------------------------
@@ -133,8 +133,7 @@ class Lobby:
         service = self.service(service_code)
         self.roll_day()
         check_open(self.branch, self.today, self.now, service)
-        if service.code == "vip" and priority == "normal":
-            priority = "vip"
+        priority = ordering.ticket_class(service.code, priority)
         seq = next_seq(self.session, self.branch.id, self.today, service)
         ticket = Ticket(
             branch_id=self.branch.id, business_date=self.today, seq=seq,
@@ -225,8 +224,8 @@ class Lobby:
         """Call the next ticket for counter ``number``; None when nobody waits.
 
         Order: a normal ticket waiting over twice its target overtakes everything
-        (oldest first); then priority class (vip, care, normal); then the longest
-        wait; the counter's own service order only breaks a tie. A ticket still at the counter is
+        (oldest first); then priority class (vip, care, normal); then the order of
+        issue (the sequence, not the clock). A ticket still at the counter is
         finished first, as pressing 下一位 means the customer was served."""
         counter = self._working_counter(number)
         staff = staff or counter.staff

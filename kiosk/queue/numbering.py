@@ -13,6 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from kiosk.branch.hours import span_text, within
 from kiosk.branch.info import BranchInfo
 from kiosk.db import dialect_insert
 from kiosk.errors import RuleRefused
@@ -29,12 +30,11 @@ def check_open(branch: BranchInfo, today: date, now: datetime, service: Service)
     hours = branch.hours_on(today)
     if hours is None:
         raise RuleRefused("今日休息，暂停取号", "The branch is closed today", code="closed")
-    now_local = branch.local(now).time()
     opens, closes = hours
     if service.opens and service.closes:
         opens, closes = max(opens, service.opens), min(closes, service.closes)
-    if not opens <= now_local < closes:
-        span = f"{opens.strftime('%H:%M')}–{closes.strftime('%H:%M')}"
+    if not within((opens, closes), branch.local(now).time()):
+        span = span_text((opens, closes))
         raise RuleRefused(f"{names[0]}取号时间为 {span}",
                           f"{names[1]} tickets are issued {span}", code="outside_hours")
 
