@@ -16,11 +16,15 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import tomli_w
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from kiosk.branch.hours import format_hours, parse_hours
+from kiosk.branch import fields
+from kiosk.branch.changes import prefix_problem, release_prefixes, services_issuing_today
+from kiosk.branch.export import WEEKDAYS
+from kiosk.branch.export import dump_toml as dump_toml
+from kiosk.branch.export import export_document as export_document
+from kiosk.branch.hours import parse_hours
 from kiosk.branch.info import BranchProfile
 from kiosk.errors import ConfigError
 from kiosk.models import (
@@ -34,7 +38,6 @@ from kiosk.models import (
 )
 from resources import resource
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SERVICE_CODES = ("enquiry", "new_business", "policy_change", "claims", "payments",
                  "complaints", "vip")
 
@@ -73,6 +76,7 @@ class BranchConfig(BranchProfile):
 
     services: tuple[ServiceConfig, ...] = ()
     counters: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    source: str = field(default="settings", compare=False)  # the file, for messages
 
 
 def _fail(source: str, where: str, problem_zh: str, problem_en: str) -> ConfigError:
@@ -116,6 +120,16 @@ def _validate(doc: dict[str, Any], source: str) -> BranchConfig:  # noqa: C901 -
                         f"expected {kind.__name__}, got {value!r}")
         return value
 
+    def check(problem: fields.Problem | None) -> None:
+        if problem is not None:
+            raise _fail(source, *problem)
+
+    def text(table: dict[str, Any], key: str, where: str, limit: int) -> str:
+        """A required text field: a string, no control characters, fits its column."""
+        value: str = need(table, key, str, where)
+        check(fields.text_problem(f"{where}.{key}", value, limit, required=True))
+        return value
+
     def table(key: str) -> dict[str, Any]:
         """A top-level table (absent: empty); any other shape names the key."""
         value = doc.get(key, {})
@@ -136,7 +150,13 @@ def _validate(doc: dict[str, Any], source: str) -> BranchConfig:  # noqa: C901 -
     branch = doc.get("branch")
     if not isinstance(branch, dict):
         raise _fail(source, "[branch]", "缺少分支机构信息", "missing [branch] table")
-    tz = need(branch, "timezone", str, "branch")
+    chars = fields.BRANCH_CHARS
+    bid, name_zh, name_en = (text(branch, key, "branch", chars[key])
+                             for key in ("id", "name_zh", "name_en"))
+    address, hotline = (str(branch.get(key, "")) for key in ("address", "hotline"))
+    for key, value in (("address", address), ("hotline", hotline)):
+        check(fields.text_problem(f"branch.{key}", value, chars[key]))
+    tz = text(branch, "timezone", "branch", chars["timezone"])
     try:
         ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError) as exc:
@@ -161,11 +181,10 @@ def _validate(doc: dict[str, Any], source: str) -> BranchConfig:  # noqa: C901 -
             raise _fail(source, f"calendar.{key}", "应为日期列表",
                         f"expected a list of dates, got {items!r}")
         for item in items:
-            try:
-                out.add(item if isinstance(item, date) else date.fromisoformat(str(item)))
-            except ValueError as exc:
-                raise _fail(source, f"calendar.{key}", f"日期错误 {item}",
-                            f"bad date {item!r}") from exc
+            day = fields.calendar_day(f"calendar.{key}", item)
+            if not isinstance(day, date):
+                raise _fail(source, *day)
+            out.add(day)
         return frozenset(out)
 
     holidays, workdays = dates("holidays"), dates("workdays")
@@ -188,6 +207,8 @@ def _validate(doc: dict[str, Any], source: str) -> BranchConfig:  # noqa: C901 -
             raise _fail(source, f"settings.{key}", "应为文字列表",
                         f"expected a list of strings, got {value!r}")
         settings[key] = value
+    for key, value in settings.items():
+        check(fields.setting_value_problem(key, value))
     if settings.get("rating_scale", 4) not in (3, 4, 5):
         raise _fail(source, "settings.rating_scale", "只能为 3、4 或 5", "must be 3, 4 or 5")
     for key in ("pin_max_attempts", "staff_idle_lock_minutes", "personal_data_retention_days"):
@@ -200,6 +221,7 @@ def _validate(doc: dict[str, Any], source: str) -> BranchConfig:  # noqa: C901 -
     for i, raw in enumerate(tables("services")):
         where = f"services[{i}]"
         code = need(raw, "code", str, where)
+        check(fields.code_problem(f"{where}.code", code))
         prefix = need(raw, "prefix", str, where)
         if code in seen_codes or prefix in seen_prefixes or not re.fullmatch(r"[A-Z]", prefix):
             raise _fail(source, where, f"服务代码或字头重复/无效：{code} {prefix}",
@@ -207,8 +229,7 @@ def _validate(doc: dict[str, Any], source: str) -> BranchConfig:  # noqa: C901 -
         seen_codes.add(code)
         seen_prefixes.add(prefix)
         cap = need(raw, "daily_cap", int, where)
-        if not 1 <= cap <= 999:
-            raise _fail(source, f"{where}.daily_cap", "应在 1 到 999 之间", "must be 1..999")
+        check(fields.range_problem(f"{where}.daily_cap", cap, (1, 999)))
         span = None
         if "hours" in raw:
             try:
@@ -221,11 +242,13 @@ def _validate(doc: dict[str, Any], source: str) -> BranchConfig:  # noqa: C901 -
             raise _fail(source, f"{where}.enabled", "应为 true 或 false",
                         f"expected true or false, got {enabled!r}")
         waits = [need(raw, k, int, where) for k in ("target_wait_min", "target_handle_min")]
-        if min(waits) <= 0:
-            raise _fail(source, where, "目标时间须为正数", "target minutes must be positive")
+        for k, minutes in zip(("target_wait_min", "target_handle_min"), waits, strict=True):
+            check(fields.range_problem(f"{where}.{k}", minutes, fields.TARGET_MINUTES))
         services.append(ServiceConfig(
-            code=code, prefix=prefix, name_zh=need(raw, "name_zh", str, where),
-            name_en=need(raw, "name_en", str, where), target_wait_min=waits[0],
+            code=code, prefix=prefix,
+            name_zh=text(raw, "name_zh", where, fields.SERVICE_CHARS["name_zh"]),
+            name_en=text(raw, "name_en", where, fields.SERVICE_CHARS["name_en"]),
+            target_wait_min=waits[0],
             target_handle_min=waits[1], daily_cap=cap, hours=span,
             enabled=enabled,
         ))
@@ -236,18 +259,18 @@ def _validate(doc: dict[str, Any], source: str) -> BranchConfig:  # noqa: C901 -
     for i, raw in enumerate(tables("counters")):
         where = f"counters[{i}]"
         number = need(raw, "number", int, where)
-        codes = tuple(need(raw, "services", list, where))
-        unknown = [c for c in codes if c not in seen_codes]
-        if number in counters or number < 1 or unknown or not codes:
-            raise _fail(source, where, f"窗口号重复或服务未知：{number} {unknown}",
-                        f"duplicate counter number or unknown services: {number} {unknown}")
-        counters[number] = codes
+        check(fields.range_problem(f"{where}.number", number, fields.COUNTER_NUMBERS))
+        if number in counters:
+            raise _fail(source, f"{where}.number", f"窗口号重复：{number}",
+                        f"duplicate counter number {number}")
+        codes = need(raw, "services", list, where)
+        check(fields.counter_services_problem(f"{where}.services", codes, seen_codes))
+        counters[number] = tuple(codes)
 
     return BranchConfig(
-        id=need(branch, "id", str, "branch"), name_zh=need(branch, "name_zh", str, "branch"),
-        name_en=need(branch, "name_en", str, "branch"), address=str(branch.get("address", "")),
-        hotline=str(branch.get("hotline", "")), timezone=tz, hours=hours, holidays=holidays,
-        workdays=workdays, settings=settings, services=tuple(services), counters=counters,
+        id=bid, name_zh=name_zh, name_en=name_en, address=address, hotline=hotline,
+        timezone=tz, hours=hours, holidays=holidays, workdays=workdays, settings=settings,
+        services=tuple(services), counters=counters, source=source,
     )
 
 
@@ -259,6 +282,12 @@ def apply_config(session: Session, config: BranchConfig) -> None:
     counters missing from the file are removed only when they are closed.
     """
     bid = config.id
+    services = {s.code: s for s in session.scalars(select(Service).where(Service.branch_id == bid))}
+    wanted = [(sc.code, sc.prefix) for sc in config.services]
+    problem = prefix_problem(services, wanted, services_issuing_today(
+        session, bid, config.timezone) if services else set())
+    if problem is not None:
+        raise _fail(config.source, *problem)
     branch = session.get(Branch, bid)
     if branch is None:
         branch = Branch(id=bid)
@@ -285,7 +314,7 @@ def apply_config(session: Session, config: BranchConfig) -> None:
         else:
             session.add(Setting(branch_id=bid, key=key, value=value))
 
-    services = {s.code: s for s in session.scalars(select(Service).where(Service.branch_id == bid))}
+    release_prefixes(session, services.values(), dict(wanted))
     for sort, sc in enumerate(config.services):
         row = services.get(sc.code)
         if row is None:
@@ -326,50 +355,3 @@ def set_counter_services(session: Session, counter: Counter, services: list[Serv
         session.add(CounterService(branch_id=counter.branch_id, counter_id=counter.id,
                                    service_id=service.id, position=position))
     session.flush()
-
-
-def export_document(session: Session, branch_id: str) -> dict[str, Any]:
-    """The branch's settings as the TOML document that ``import`` reads back."""
-    branch = session.get(Branch, branch_id)
-    assert branch is not None
-    hours = {WEEKDAYS[h.weekday]: format_hours((h.opens, h.closes)) for h in session.scalars(
-        select(OpeningHours).where(OpeningHours.branch_id == branch_id)
-        .order_by(OpeningHours.weekday))}
-    days = list(session.scalars(select(CalendarDay).where(CalendarDay.branch_id == branch_id)
-                                .order_by(CalendarDay.day)))
-    settings = {s.key: s.value for s in session.scalars(
-        select(Setting).where(Setting.branch_id == branch_id).order_by(Setting.key))}
-    services = []
-    by_id = {}
-    for s in session.scalars(select(Service).where(Service.branch_id == branch_id)
-                             .order_by(Service.sort)):
-        by_id[s.id] = s.code
-        item: dict[str, Any] = {
-            "code": s.code, "prefix": s.prefix, "name_zh": s.name_zh, "name_en": s.name_en,
-            "target_wait_min": s.target_wait_min, "target_handle_min": s.target_handle_min,
-            "daily_cap": s.daily_cap, "enabled": s.enabled}
-        if s.opens and s.closes:
-            item["hours"] = format_hours((s.opens, s.closes))
-        services.append(item)
-    counters = []
-    for c in session.scalars(select(Counter).where(Counter.branch_id == branch_id)
-                             .order_by(Counter.number)):
-        links = session.scalars(select(CounterService).where(CounterService.counter_id == c.id)
-                                .order_by(CounterService.position))
-        counters.append({"number": c.number,
-                         "services": [by_id[link.service_id] for link in links]})
-    return {
-        "branch": {"id": branch.id, "name_zh": branch.name_zh, "name_en": branch.name_en,
-                   "address": branch.address, "hotline": branch.hotline,
-                   "timezone": branch.timezone},
-        "hours": hours,
-        "calendar": {"holidays": [d.day for d in days if d.kind == "holiday"],
-                     "workdays": [d.day for d in days if d.kind == "workday"]},
-        "settings": settings,
-        "services": services,
-        "counters": counters,
-    }
-
-
-def dump_toml(document: dict[str, Any]) -> str:
-    return tomli_w.dumps(document)
