@@ -71,17 +71,20 @@ def isoformat_local(instant: datetime, tz: str) -> str:
     return local(instant, tz).isoformat(timespec="seconds")
 
 
-def report_step_back(what: str, recorded: datetime, instant: datetime) -> bool:
+def report_step_back(subject: str, recorded: datetime, instant: datetime,
+                     detail: str = "") -> bool:
     """Log that ``instant`` (the clock now) is before ``recorded``, an instant already
-    written down (``what`` says which), once per ``what``; True if it is a step back."""
+    written down; once per ``subject`` (``detail`` names the record); True if it is a
+    step back."""
     behind = (recorded - instant).total_seconds()
     if behind <= STEP_BACK_TOLERANCE_S:
         return False
-    if what not in _reported:
+    if subject not in _reported:
         if len(_reported) > 1000:
             _reported.clear()
-        _reported.add(what)
-        log.warning("clock stepped back: now %s is %.0f s before %s (%s)",
+        _reported.add(subject)
+        log.warning("clock stepped back: now %s is %.0f s before %s (%s%s)",
                     instant.isoformat(timespec="seconds"), behind,
-                    recorded.isoformat(timespec="seconds"), what)
+                    recorded.isoformat(timespec="seconds"), subject,
+                    f": {detail}" if detail else "")
     return True

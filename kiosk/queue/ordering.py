@@ -57,7 +57,8 @@ def candidates(session: Session, branch_id: str, today: date, now: datetime,
                 query.limit(CANDIDATES_PER_SERVICE)))
     if found:
         latest = max(found.values(), key=lambda t: t.issued_at)
-        clock.report_step_back(f"ticket {latest.number} of {today}", latest.issued_at, now)
+        clock.report_step_back(f"issue times of {today}", latest.issued_at, now,
+                               f"ticket {latest.number}")
 
     def order(t: Ticket) -> tuple[int, int, int]:
         starving = t.priority == "normal" and now - t.issued_at > target[t.service_code]
