@@ -71,14 +71,25 @@ def test_db_option_wins_over_environment_and_default_is_user_data_dir(
         tmp_path: Path, sqlite_url: str) -> None:
     env_db = tmp_path / "env.db"
     env = {"KIOSK_DB_URL": f"sqlite:///{env_db}", "XDG_DATA_HOME": str(tmp_path / "data")}
-    kiosk("--db", sqlite_url, "ticket", "take", "claims", env=env)
+    default_db = tmp_path / "data" / "lobby-kiosk" / "kiosk.db"
+
+    def take(*db: str) -> str:
+        result = kiosk(*db, "ticket", "take", "claims", "--json", env=env)
+        assert result.returncode == 0, result.stderr
+        return str(one_json(result)["number"])
+
+    # Each database gets its own first ticket: a take that went to another
+    # database would be that one's second (D002).
+    assert take("--db", sqlite_url) == "D001"
     assert Path(sqlite_url.removeprefix("sqlite:///")).exists()
     assert not env_db.exists()
-    kiosk("ticket", "take", "claims", env=env)
+    assert take() == "D001"
     assert env_db.exists()
+    assert not default_db.exists()
     del env["KIOSK_DB_URL"]
-    kiosk("ticket", "take", "claims", env=env)
-    assert (tmp_path / "data" / "lobby-kiosk" / "kiosk.db").exists()
+    assert take() == "D001"
+    assert default_db.exists()
+    assert take("--db", sqlite_url) == "D002"
 
 
 def test_unreachable_database_is_reported_without_traceback(tmp_path: Path) -> None:

@@ -346,13 +346,16 @@ def test_an_unplugged_port_is_reported_and_the_thread_stops(keypads: FakeKeypadB
     recorder = Recorder()
     bus_master = BusMaster(SerialLine(keypads.path), [1], recorder, cycle_s=0.01)
     bus_master.start()
+    (thread,) = [t for t in threading.enumerate() if t.name == f"kp1-bus {keypads.path}"]
     try:
         wait_until(lambda: bus_master.online(1))
         keypads.unplug()
         wait_until(lambda: "port_lost" in recorder.kinds(0))
         assert bus_master.online(1) is False
+        assert thread.is_alive()  # it keeps trying to reopen the port ...
     finally:
         bus_master.stop()
+    assert not thread.is_alive()  # ... until stopped, even in its reopen backoff
 
 
 def test_a_port_that_does_not_exist_is_a_device_error_naming_it(tmp_path: os.PathLike[str]
