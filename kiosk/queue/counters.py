@@ -27,6 +27,7 @@ def open_counter(lobby: Lobby, number: int, staff: str | None = None) -> Counter
 
 
 def close_counter(lobby: Lobby, number: int) -> Counter:
+    lobby.roll_day()
     counter = lobby.counter(number, lock=True)
     current = lobby.current_ticket(counter)
     if current is not None and current.status in ("called", "serving"):
@@ -42,6 +43,7 @@ def pause_counter(lobby: Lobby, number: int, supervisor: str | None = None,
                   reason: str = "") -> Counter:
     """Pause (暂停办公); refused while this is the only open counter for one of its
     services, unless a supervisor overrides (the override is recorded)."""
+    lobby.roll_day()
     # Lock every counter of the branch, always in the same order, before asking who
     # else is open: on PostgreSQL two counters pausing at once would otherwise each
     # see the other open and both pause (SQLite's write lock already keeps them apart).
@@ -66,6 +68,7 @@ def pause_counter(lobby: Lobby, number: int, supervisor: str | None = None,
 
 
 def resume_counter(lobby: Lobby, number: int) -> Counter:
+    lobby.roll_day()
     counter = lobby.counter(number, lock=True)
     if counter.status != "paused":
         raise RuleRefused(f"{number} 号窗口未暂停", f"counter {number} is not paused",
@@ -79,6 +82,7 @@ def set_services(lobby: Lobby, number: int, codes: list[str]) -> Counter:
     """The services counter ``number`` serves, in order (its first is its main business)."""
     from kiosk.branch.settings import set_counter_services
 
+    lobby.roll_day()
     counter = lobby.counter(number, lock=True)
     services = [lobby.service(code) for code in codes]
     if not services:

@@ -1,6 +1,12 @@
 """The business day: the first action of a new day expires the old day's leftovers,
 and ``kiosk day close`` ends today. Functions of a :class:`~kiosk.queue.lobby.Lobby`
-(which callers use); the day state only moves forward."""
+(which callers use); the day state only moves forward.
+
+Lock order: every write action rolls the day first, before it locks anything else.
+The roll locks the ``day_state`` row and then the counters whose ticket it expires;
+an action that locked a counter first and rolled afterwards would wait for the day
+state while a roll in another process waits for that counter: a deadlock on
+PostgreSQL (tests/test_day_roll.py races them)."""
 
 from __future__ import annotations
 

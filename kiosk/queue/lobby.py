@@ -295,8 +295,8 @@ class Lobby:
 
     def finish(self, number: int) -> Ticket:
         """Finish the counter's ticket (a called ticket counts as served from its call)."""
+        self.roll_day()  # before any lock, as every action: one lock order (kiosk.queue.day)
         counter = self.counter(number, lock=True)
-        self.roll_day()
         ticket = self._current_or_refuse(counter, "called", "serving")
         self._finish(counter, ticket, counter.staff)
         return ticket
