@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Date,
     ForeignKey,
@@ -116,11 +117,16 @@ class Ticket(BranchScoped, Base):
 
 
 class TicketEvent(BranchScoped, Base):
-    """One row per state transition: the ticket's full history."""
+    """One row per state transition: the ticket's full history.
+
+    ``feed_pos`` is the row's place in the branch's call feed (:mod:`kiosk.queue.feed`):
+    a database trigger gives it when the row's transaction commits (``feed_cursor``);
+    ``service_code`` and ``recalls`` are the ticket's as they were at the event."""
 
     __tablename__ = "ticket_event"
     __table_args__ = (
         ForeignKeyConstraint(["ticket_id"], ["ticket.id"], ondelete="CASCADE"),
+        Index("ix_ticket_event_feed", "branch_id", "feed_pos", unique=True),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -133,12 +139,17 @@ class TicketEvent(BranchScoped, Base):
     counter_number: Mapped[int | None] = mapped_column(Integer, nullable=True)
     staff: Mapped[str | None] = mapped_column(String(40), nullable=True)
     reason: Mapped[str] = mapped_column(String(200), default="")
+    service_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    recalls: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    feed_pos: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
 
 class CounterEvent(BranchScoped, Base):
-    """Counter status changes (open, pause, resume, close), with overrides recorded."""
+    """Counter status changes (open, pause, resume, close), with overrides recorded;
+    ``feed_pos`` as for :class:`TicketEvent`."""
 
     __tablename__ = "counter_event"
+    __table_args__ = (Index("ix_counter_event_feed", "branch_id", "feed_pos", unique=True),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     branch_id: Mapped[str] = mapped_column(ForeignKey("branch.id"))
@@ -148,6 +159,17 @@ class CounterEvent(BranchScoped, Base):
     staff: Mapped[str | None] = mapped_column(String(40), nullable=True)
     supervisor: Mapped[str | None] = mapped_column(String(40), nullable=True)
     reason: Mapped[str] = mapped_column(String(200), default="")
+    feed_pos: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+
+class FeedCursor(BranchScoped, Base):
+    """The last call-feed position given out in a branch: the row whose lock, held from
+    the position's allocation to the commit, makes positions commit in order."""
+
+    __tablename__ = "feed_cursor"
+
+    branch_id: Mapped[str] = mapped_column(ForeignKey("branch.id"), primary_key=True)
+    last_pos: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class DayState(BranchScoped, Base):

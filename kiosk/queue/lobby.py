@@ -375,7 +375,7 @@ class Lobby:
         self.session.add(TicketEvent(
             branch_id=self.branch.id, ticket_id=ticket.id, at=self.now, kind=kind,
             from_state=from_state, to_state=to_state, counter_number=counter, staff=staff,
-            reason=reason))
+            reason=reason, service_code=ticket.service_code, recalls=ticket.recalls))
 
     def counter_event(self, counter: Counter, kind: str, supervisor: str | None = None,
                        reason: str = "") -> None:
