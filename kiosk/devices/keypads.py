@@ -7,8 +7,9 @@ Data flow (one :class:`KeypadService` process is the only one touching the ports
 1. the queue engine writes a ``finish`` :class:`TicketEvent` whenever a counter
    finishes a ticket (CLI, terminal, keypad, or ``call_next`` finishing the previous
    customer). After every poll cycle the :class:`KeypadDesk` of a port reads the new
-   ones for its counters, opens a :class:`RatingRequest` (its id is the KP1 session)
-   and queues REQUEST_RATING (prompt 2, the port's timeout) on the bus master;
+   ones for its counters from the call feed (:mod:`kiosk.queue.feed`), opens a
+   :class:`RatingRequest` (its id is the KP1 session) and queues REQUEST_RATING
+   (prompt 2, the port's timeout) on the bus master;
 2. the bus master (:mod:`printers.kp1.bus`) hands every new key event to the desk,
    which stores it (``keypad_event``) and, in the same unit of work, either answers
    the request, stores an unsolicited rating, or runs the counter: 0x10 call next,
@@ -27,7 +28,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from kiosk import clock
@@ -37,6 +38,7 @@ from kiosk.devices.keypad_ports import PortConfig, port_configs
 from kiosk.errors import KioskError, UsageError
 from kiosk.feedback import ratings
 from kiosk.models import Keypad, KeypadEvent, KeypadPort, RatingRequest, TicketEvent
+from kiosk.queue import feed
 from kiosk.queue.lobby import Lobby
 from printers.kp1 import codec as kp1
 from printers.kp1.bus import BusMaster
@@ -55,8 +57,6 @@ FAULT_RECORD_EVERY_S = 60.0
 # customer has long left the counter.
 STARTUP_LOOKBACK_S = 60
 SWEEP_INTERVAL_S = 0.2
-# Ticket event ids below the watermark read again on every sweep (see sweep()).
-RESCAN_IDS = 500
 KEY_KINDS = ("key", "refused")
 
 
@@ -70,7 +70,7 @@ class KeypadDesk:
         self.engine = engine
         self.port = port
         self.now = now
-        self._watermark: int | None = None
+        self._position: int | None = None  # in the call feed (kiosk.queue.feed)
         self._last_sweep = 0.0
         self._fault_recorded_at: dict[tuple[int, str], float] = {}
         self._faults_left_out: dict[tuple[int, str], int] = {}
@@ -210,20 +210,22 @@ class KeypadDesk:
         with unit_of_work(self.engine, write=True) as session:
             branch = load_branch(session, self.branch_id)
             now = self.now()
-            if self._watermark is None:
-                self._watermark = self._start_watermark(session, now)
-            # PostgreSQL may commit ticket events out of id order, so a trailing window
-            # below the watermark is read again; finishes that already have a request
-            # are left out by the anti-join.
+            since = now - timedelta(seconds=STARTUP_LOOKBACK_S)
+            start = self._position
+            if start is None:
+                start = feed.position_before(session, since, branch_id=branch.id)
+            # The call feed never skips an event that commits late (kiosk.queue.feed);
+            # the anti-join keeps a finish that already has a request (another
+            # service process, a restart within the look-back) from being asked twice.
+            finishes, position = feed.events_since(
+                session, start, branch_id=branch.id, kinds=("finish",))
+            wanted = [e.row_id for e in finishes
+                      if e.counter in address_of and e.at >= since]
             asked = select(RatingRequest.id).where(
                 RatingRequest.finish_event_id == TicketEvent.id).exists()
-            finishes = list(session.scalars(select(TicketEvent).where(
-                TicketEvent.branch_id == branch.id,
-                TicketEvent.id > self._watermark - RESCAN_IDS,
-                TicketEvent.at >= now - timedelta(seconds=STARTUP_LOOKBACK_S),
-                TicketEvent.kind == "finish", ~asked,
-                TicketEvent.counter_number.in_(list(address_of))).order_by(TicketEvent.id)))
-            for finish in finishes:
+            rows = session.scalars(select(TicketEvent).where(
+                TicketEvent.id.in_(wanted), ~asked)).all() if wanted else []
+            for finish in sorted(rows, key=lambda row: wanted.index(row.id)):
                 assert finish.counter_number is not None
                 address = address_of[finish.counter_number]
                 request = ratings.open_request(
@@ -231,16 +233,9 @@ class KeypadDesk:
                     keypad_id=self._keypad_ids.get(address))
                 if request.status == "pending":
                     to_send[address] = (address, request.id, self.port.rating_timeout_s)
-                self._watermark = max(self._watermark, finish.id)
             ratings.expire_requests(session, branch, now)
+        self._position = position  # committed: these finishes are done with
         return list(to_send.values())
-
-    def _start_watermark(self, session: Session, now: datetime) -> int:
-        first = session.scalar(select(func.min(TicketEvent.id)).where(
-            TicketEvent.at >= now - timedelta(seconds=STARTUP_LOOKBACK_S)))
-        if first is not None:
-            return int(first) - 1
-        return int(session.scalar(select(func.max(TicketEvent.id))) or 0)
 
     def request_sent(self, session_id: int, error: BaseException | None) -> None:
         """The bus master reports whether REQUEST_RATING reached the keypad."""
