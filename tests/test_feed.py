@@ -18,14 +18,17 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
 from kiosk.branch.info import load_branch
+from kiosk.branch.settings import apply_config
 from kiosk.db import make_engine, unit_of_work
+from kiosk.devices.keypad_ports import PortConfig
+from kiosk.devices.keypads import KeypadDesk
 from kiosk.errors import UsageError
 from kiosk.migrate import ensure_ready
 from kiosk.models import CounterEvent, FeedCursor, Ticket, TicketEvent
 from kiosk.queue import feed
 from kiosk.queue.lobby import Lobby
 from kiosk.seed import seed_history
-from tests.conftest import MONDAY_10AM
+from tests.conftest import MONDAY_10AM, open_all_hours
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -227,6 +230,29 @@ def test_a_transaction_holding_a_position_holds_back_later_commits_until_its_own
     assert events[1].id == events[0].id + 1
 
 
+@pytest.mark.postgres
+def test_the_keypad_desk_asks_for_a_rating_of_a_finish_that_committed_late(
+        pg_engine: Engine) -> None:
+    with unit_of_work(pg_engine, write=True) as session:
+        apply_config(session, open_all_hours())
+    for counter in (1, 2):
+        act(pg_engine, "open_counter", counter, f"S{counter}")
+        act(pg_engine, "take", "enquiry")
+        act(pg_engine, "call_next", counter)
+    desk = KeypadDesk(pg_engine, PortConfig("loop://", 9600, 30, {1: 1, 2: 2}),
+                      now=lambda: MONDAY_10AM)
+    assert desk.sweep(force=True) == []
+    slow = unit_of_work(pg_engine, write=True)
+    try:
+        Lobby(slow.__enter__(), now=MONDAY_10AM).finish(1)  # lower event id, commits last
+        act(pg_engine, "finish", 2)
+        assert [address for address, _, _ in desk.sweep(force=True)] == [2]
+    finally:
+        slow.__exit__(None, None, None)
+    assert [address for address, _, _ in desk.sweep(force=True)] == [1]
+    assert desk.sweep(force=True) == []
+
+
 def _lock_waiters(engine: Engine) -> int:
     with engine.connect() as conn:
         return int(conn.execute(text(
@@ -245,10 +271,13 @@ def _wait_for(condition: Callable[[], bool], limit: int = 2000) -> None:
 
 WRITER = """
 import sys
+from kiosk.branch.settings import apply_config
 from kiosk.db import make_engine, unit_of_work
+from kiosk.devices.keypad_ports import PortConfig
+from kiosk.devices.keypads import KeypadDesk
 from kiosk.errors import KioskError
 from kiosk.queue.lobby import Lobby
-from tests.conftest import MONDAY_10AM
+from tests.conftest import MONDAY_10AM, open_all_hours
 url, counter, service, rounds = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
 engine = make_engine(url)
 for i in range(rounds):
