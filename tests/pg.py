@@ -52,6 +52,14 @@ class PostgresServer:
             shutil.chown(self.root, "postgres")
         self._run(str(self.bindir / "initdb"), "-D", str(self.data), "-A", "trust",
                   "-U", "kiosk", "-E", "UTF8", "--locale", "C")
+        self.resume()
+
+    def halt(self) -> None:
+        """Stop the server but keep its data: the database goes away..."""
+        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def resume(self) -> None:
+        """...and comes back, on the same port."""
         options = (f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "
                    "-c fsync=off -c synchronous_commit=off -c max_connections=100")
         self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-o", options,
