@@ -35,6 +35,7 @@ COMMAND_MODULES = [
     "kiosk.cli.printing",
     "kiosk.cli.claims",
     "kiosk.cli.keypads",
+    "kiosk.cli.watch",
 ]
 
 Handler = Callable[["Context", argparse.Namespace], Any]
