@@ -33,9 +33,9 @@ from sqlalchemy.orm import Session
 
 from kiosk import clock
 from kiosk.branch.info import load_branch
+from kiosk.db import dialect_insert
 from kiosk.errors import UsageError
 from kiosk.models import CounterEvent, FeedCursor, Ticket, TicketEvent
-from kiosk.queue.numbering import dialect_insert
 
 # PostgreSQL channel the feed trigger notifies at commit; the payload is the branch id.
 NOTIFY_CHANNEL = "kiosk_feed"
