@@ -8,7 +8,6 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,15 +28,7 @@ from kiosk.queue import feed
 from kiosk.queue.lobby import Lobby
 from kiosk.seed import seed_history
 from tests.conftest import MONDAY_10AM, open_all_hours
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def act(engine: Engine, fn: str, *args: Any, minutes: int = 0, **kwargs: Any) -> Any:
-    """One Lobby action in its own write unit of work, as the CLI and screens run it."""
-    with unit_of_work(engine, write=True) as session:
-        return getattr(Lobby(session, now=MONDAY_10AM + timedelta(minutes=minutes)), fn)(
-            *args, **kwargs)
+from tests.feed_support import ROOT, act
 
 
 def read(engine: Engine, after: int = 0, **kwargs: Any) -> tuple[list[feed.FeedEvent], int]:
@@ -271,24 +262,16 @@ def _wait_for(condition: Callable[[], bool], limit: int = 2000) -> None:
 
 WRITER = """
 import sys
-from kiosk.branch.settings import apply_config
 from kiosk.db import make_engine, unit_of_work
-from kiosk.devices.keypad_ports import PortConfig
-from kiosk.devices.keypads import KeypadDesk
-from kiosk.errors import KioskError
 from kiosk.queue.lobby import Lobby
-from tests.conftest import MONDAY_10AM, open_all_hours
+from tests.conftest import MONDAY_10AM
 url, counter, service, rounds = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
 engine = make_engine(url)
-for i in range(rounds):
-    try:
-        with unit_of_work(engine, write=True) as session:
-            lobby = Lobby(session, now=MONDAY_10AM)
-            lobby.take(service)
-            lobby.call_next(counter)
-    except KioskError as exc:
-        print(exc.en, file=sys.stderr)
-print("done")
+for _ in range(rounds):
+    with unit_of_work(engine, write=True) as session:
+        lobby = Lobby(session, now=MONDAY_10AM)
+        lobby.take(service)
+        lobby.call_next(counter)
 """
 
 

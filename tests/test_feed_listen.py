@@ -5,16 +5,14 @@ prints each event as one line until interrupted."""
 from __future__ import annotations
 
 import json
-import os
 import queue
 import shutil
 import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 import pytest
 from sqlalchemy import Engine
@@ -22,34 +20,13 @@ from sqlalchemy import Engine
 from kiosk.branch.settings import apply_config
 from kiosk.db import make_engine, unit_of_work
 from kiosk.migrate import ensure_ready
-from kiosk.queue import feed
 from kiosk.queue.feed import FeedEvent
 from kiosk.queue.listen import FeedListener
-from kiosk.queue.lobby import Lobby
-from tests.conftest import MONDAY_10AM, open_all_hours
+from tests.conftest import open_all_hours
+from tests.feed_support import ROOT, act, kiosk, kiosk_env, latest, url_of
 from tests.pg import PostgresServer
 
-ROOT = Path(__file__).resolve().parent.parent
 WAIT_S = 60.0  # generous: a loaded machine; no test asserts how fast anything was
-
-
-def kiosk_env() -> dict[str, str]:
-    return {**os.environ, "KIOSK_NOW": MONDAY_10AM.isoformat()}
-
-
-def kiosk(url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    """The ``kiosk`` command in a process of its own."""
-    return subprocess.run([sys.executable, "-m", "kiosk", "--db", url, *args], cwd=ROOT,
-                          env=kiosk_env(), capture_output=True, text=True, timeout=120)
-
-
-def url_of(engine: Engine) -> str:
-    return engine.url.render_as_string(hide_password=False)
-
-
-def act(engine: Engine, fn: str, *args: Any) -> Any:
-    with unit_of_work(engine, write=True) as session:
-        return getattr(Lobby(session, now=MONDAY_10AM), fn)(*args)
 
 
 def collect(listener: FeedListener, count: int) -> list[FeedEvent]:
@@ -188,10 +165,9 @@ class Watch:
 
 
 @pytest.fixture
-def watched(open_engine: Engine) -> Iterator[tuple[Engine, int]]:
+def watched(open_engine: Engine) -> tuple[Engine, int]:
     act(open_engine, "open_counter", 1, "S1")
-    with unit_of_work(open_engine) as session:
-        yield open_engine, feed.latest_id(session)
+    return open_engine, latest(open_engine)
 
 
 def test_watch_json_prints_one_object_per_event_from_another_process(
