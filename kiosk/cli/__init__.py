@@ -21,12 +21,15 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from kiosk.errors import ConfigError, DeviceError, KioskError, RuleRefused, UsageError
+
+if TYPE_CHECKING:
+    from kiosk.app import AppContext
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_REFUSED, EXIT_DEVICE = 0, 1, 2, 3, 4
 
@@ -43,22 +46,28 @@ Handler = Callable[["Context", argparse.Namespace], Any]
 
 @dataclass
 class Context:
-    """What a command handler needs: the database, and how to answer."""
+    """What a command handler needs: the application (database and station), and how
+    to answer."""
 
     db_url: str | None
     json: bool = False
-    _engine: Engine | None = field(default=None, repr=False)
+    station: str | None = None
+    _app: AppContext | None = field(default=None, repr=False)
+
+    @property
+    def app(self) -> AppContext:
+        """The application context: the branch database, migrated and seeded on first
+        use; every handler passes it to the use cases of :mod:`kiosk.app`."""
+        if self._app is None:
+            from kiosk.app import AppContext
+
+            self._app = AppContext.open(self.db_url, station=self.station)
+        return self._app
 
     @property
     def engine(self) -> Engine:
-        """The branch database, migrated and seeded on first use."""
-        if self._engine is None:
-            from kiosk.db import make_engine, resolve_url
-            from kiosk.migrate import ensure_ready
-
-            self._engine = make_engine(resolve_url(self.db_url))
-            ensure_ready(self._engine)
-        return self._engine
+        """The branch database (``app.engine``)."""
+        return self.app.engine
 
     def emit(self, obj: Any, text: str | None = None) -> None:
         """Print ``obj`` as one JSON line with ``--json``, else ``text``."""
@@ -68,8 +77,8 @@ class Context:
             print(text, flush=True)
 
     def close(self) -> None:
-        if self._engine is not None:
-            self._engine.dispose()
+        if self._app is not None:
+            self._app.close()
 
 
 class Commands:
@@ -144,6 +153,15 @@ def _report(ctx: Context, exc: KioskError, status: int) -> int:
     return status
 
 
+def _database_url(ctx: Context) -> Any:
+    """The URL of the database the command used (for naming it in an error)."""
+    from sqlalchemy.engine import make_url
+
+    from kiosk.db import resolve_url
+
+    return ctx._app.engine.url if ctx._app is not None else make_url(resolve_url(ctx.db_url))
+
+
 def main(argv: Sequence[str] | None = None, *, extra_modules: Sequence[str] = ()) -> int:
     """Run one command; returns its exit code. ``extra_modules`` as for :func:`build_parser`."""
     parser = build_parser(extra_modules)
@@ -167,9 +185,13 @@ def main(argv: Sequence[str] | None = None, *, extra_modules: Sequence[str] = ()
         return _report(ctx, exc, EXIT_DEVICE)
     except KioskError as exc:
         return _report(ctx, exc, EXIT_FAILED)
-    except OperationalError as exc:
-        error = KioskError("数据库无法访问", f"database unreachable: {exc.orig}", code="database")
-        return _report(ctx, error, EXIT_FAILED)
+    except DBAPIError as exc:
+        # The use cases translate database failures themselves; this is the net for a
+        # driver error raised outside them. A value too large is a usage error (2).
+        from kiosk.app.errors import translate
+
+        error = translate(exc, _database_url(ctx))
+        return _report(ctx, error, EXIT_USAGE if isinstance(error, UsageError) else EXIT_FAILED)
     except KeyboardInterrupt:
         return 130
     finally:

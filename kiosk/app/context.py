@@ -1,0 +1,91 @@
+"""The application's handle on the branch: its database engine and the station it runs on.
+
+A screen (or the CLI) opens one :class:`AppContext` at start-up and passes it to every
+use case of :mod:`kiosk.app`. It is safe to share between threads: each use case opens
+its own short units of work (``read()`` / ``write()``), and a session never outlives
+the call. Use cases are blocking (database, printer): a screen calls them from a
+worker thread, never on the GUI thread.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from types import TracebackType
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from kiosk.app.errors import database_errors, describe
+from kiosk.db import make_engine, resolve_url, unit_of_work
+
+
+def resolve_station(name: str | None = None) -> str:
+    """The station this process acts for: ``name``, else ``KIOSK_STATION``, else the
+    host name."""
+    return (name or os.environ.get("KIOSK_STATION") or socket.gethostname()).strip()
+
+
+@dataclass
+class AppContext:
+    """The database engine and the station name every use case needs."""
+
+    engine: Engine
+    station: str
+
+    @classmethod
+    def open(cls, url: str | None = None, *, station: str | None = None,
+             migrate: bool = True) -> AppContext:
+        """Connect to ``url`` (``--db``, else ``KIOSK_DB_URL``, else the default SQLite
+        file), migrate and seed it on first use.
+
+        Raises:
+            UsageError: the URL cannot be used.
+            DatabaseError: the database is unreachable, busy, full or corrupt.
+        """
+        engine = make_engine(resolve_url(url))
+        app = cls(engine, resolve_station(station))
+        if migrate:
+            from kiosk.migrate import ensure_ready
+
+            try:
+                with database_errors(engine):
+                    ensure_ready(engine)
+            except BaseException:
+                engine.dispose()
+                raise
+        return app
+
+    @property
+    def database(self) -> str:
+        """Which database, for messages: the SQLite file or host:port/name."""
+        return describe(self.engine.url)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only unit of work; driver failures leave as ``DatabaseError``."""
+        with database_errors(self.engine), unit_of_work(self.engine) as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A write unit of work (SQLite's write lock taken at BEGIN), committed at the
+        end of the block or rolled back on any error."""
+        with database_errors(self.engine), unit_of_work(self.engine, write=True) as session:
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> AppContext:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+
+__all__ = ["AppContext", "resolve_station"]
