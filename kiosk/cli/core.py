@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kiosk.db import unit_of_work
-from kiosk.errors import DeviceError, UsageError
+from kiosk.errors import UsageError
 from kiosk.queue.lobby import Lobby
 
 if TYPE_CHECKING:
@@ -132,76 +132,58 @@ def cmd_settings_import(ctx: Context, args: argparse.Namespace) -> None:
 
 
 def cmd_ticket_take(ctx: Context, args: argparse.Namespace) -> None:
-    with unit_of_work(ctx.engine, write=True) as session:
-        number = Lobby(session).take(args.service, args.priority).number
-    # The estimate is read after the commit, outside the write lock.
-    with unit_of_work(ctx.engine) as session:
-        lobby = Lobby(session)
-        view = lobby.ticket_view(lobby.ticket(number))
-    if args.print:
-        # The ticket is committed above; a printer problem raises DeviceError naming it.
-        from kiosk.cli.printing import print_ticket
+    from kiosk.app.tickets import take_ticket
 
-        try:
-            view["print"] = print_ticket(ctx, view["number"])
-        except DeviceError:
-            if not ctx.json:  # --json prints one object: the error, naming the ticket
-                print(_ticket_line(view), flush=True)
-            raise
+    taken = take_ticket(ctx.app, args.service, args.priority, print_ticket=args.print)
+    view = taken.to_json()
+    if taken.print is not None and taken.print.error is not None:
+        # The ticket is taken; the error names it (--json prints one object: the error).
+        if not ctx.json:
+            print(_ticket_line(view), flush=True)
+        raise taken.print.error
     ctx.emit(view, _ticket_line(view))
 
 
 def cmd_ticket_show(ctx: Context, args: argparse.Namespace) -> None:
-    with unit_of_work(ctx.engine) as session:
-        lobby = Lobby(session)
-        view = lobby.ticket_view(lobby.ticket(args.number))
+    from kiosk.app.tickets import show_ticket
+
+    view = show_ticket(ctx.app, args.number).to_json()
     ctx.emit(view, _ticket_line(view))
 
 
 def cmd_ticket_cancel(ctx: Context, args: argparse.Namespace) -> None:
-    with unit_of_work(ctx.engine, write=True) as session:
-        lobby = Lobby(session)
-        view = lobby.ticket_view(lobby.cancel(args.number, args.reason))
+    from kiosk.app.tickets import cancel_ticket
+
+    view = cancel_ticket(ctx.app, args.number, args.reason).to_json()
     ctx.emit(view, _ticket_line(view))
 
 
 def cmd_counter(ctx: Context, args: argparse.Namespace) -> None:
-    action = args.counter_command
-    number = args.counter
-    with unit_of_work(ctx.engine, write=True) as session:
-        lobby = Lobby(session)
-        ticket = None
-        if action == "open":
-            lobby.open_counter(number, args.staff)
-        elif action == "close":
-            lobby.close_counter(number)
-        elif action == "pause":
-            lobby.pause_counter(number, args.supervisor, args.reason)
-        elif action == "resume":
-            lobby.resume_counter(number)
-        elif action == "call":
-            ticket = (lobby.call_number(number, args.number, args.staff) if args.number
-                      else lobby.call_next(number, args.staff))
-        elif action == "recall":
-            ticket = lobby.recall(number)
-        elif action == "start":
-            ticket = lobby.start(number)
-        elif action == "finish":
-            ticket = lobby.finish(number)
-        elif action == "no-show":
-            ticket = lobby.no_show(number)
-        elif action == "transfer":
-            ticket = lobby.transfer(number, args.service)
-        elif action == "set":
-            lobby.set_services(number, [c.strip() for c in args.services.split(",") if c.strip()])
-        counter = lobby.counter(number)
-        view: dict[str, Any] = {
-            "counter": number, "status": counter.status, "staff": counter.staff,
-            "services": [s.code for s in lobby.counter_services(counter)],
-            "ticket": lobby.ticket_view(ticket) if ticket else None}
-    if action == "call" and ticket is None:
+    from kiosk.app import counters
+
+    action, number, app = args.counter_command, args.counter, ctx.app
+    if action == "open":
+        result = counters.open_counter(app, number, args.staff)
+    elif action == "close":
+        result = counters.close_counter(app, number)
+    elif action == "pause":
+        result = counters.pause_counter(app, number, args.supervisor, args.reason)
+    elif action == "resume":
+        result = counters.resume_counter(app, number)
+    elif action == "call":
+        result = (counters.call_number(app, number, args.number, args.staff) if args.number
+                  else counters.call_next(app, number, args.staff))
+    elif action == "transfer":
+        result = counters.transfer(app, number, args.service)
+    elif action == "set":
+        result = counters.set_services(app, number, args.services.split(","))
+    else:
+        result = {"recall": counters.recall, "start": counters.start_serving,
+                  "finish": counters.finish, "no-show": counters.no_show}[action](app, number)
+    view = result.to_json()
+    if action == "call" and result.ticket is None:
         text = f"counter {number}: nobody is waiting"
-    elif ticket is not None:
+    elif result.ticket is not None:
         text = f"counter {number}: {action} {_ticket_line(view['ticket'])}"
     else:
         text = f"counter {number}: {view['status']} ({', '.join(view['services'])})"
@@ -209,8 +191,9 @@ def cmd_counter(ctx: Context, args: argparse.Namespace) -> None:
 
 
 def cmd_queue(ctx: Context, args: argparse.Namespace) -> None:
-    with unit_of_work(ctx.engine) as session:
-        snap = Lobby(session).snapshot()
+    from kiosk.app.board import lobby_board
+
+    snap = lobby_board(ctx.app).to_json()
     lines = [f"{snap['branch']} {snap['at']}"]
     for s in snap["services"]:
         wait = "-" if not s["wait_min"] else f"{s['wait_min'][0]}-{s['wait_min'][1]} min"

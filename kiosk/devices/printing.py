@@ -48,7 +48,7 @@ from printers.documents.slips import (
 )
 from printers.escpos.encode import encode
 from printers.escpos.profiles import DEFAULT_PROFILE, PrinterProfile, profile
-from printers.escpos.transport import PrinterLink, PrinterLinkError, link_for
+from printers.escpos.transport import PrinterLink, PrinterLinkError, close_all, link_for
 
 LEASE = timedelta(seconds=120)
 MAX_ATTEMPTS = 20  # then "failed": staff look at it (print retry)
@@ -306,6 +306,37 @@ def run_spool(engine: Engine, *, link_factory: LinkFactory = link_for,
     return run
 
 
+@dataclass(frozen=True)
+class PrintAttempt:
+    """What became of one document handed to :func:`print_now`: its job (always
+    committed first, so nothing is lost) and, when it did not print, why."""
+
+    job_id: int
+    printed: bool
+    no_printer: bool = False
+    error: KioskError | None = None  # DeviceError, UsageError (no printer), ConfigError
+
+
+def print_now(engine: Engine, document: RollDocument) -> PrintAttempt:
+    """Spool ``document`` (committed first) and try to print it now: the one call a
+    screen's print goes through. Never raises for the printer, a missing printer or a
+    document that cannot be rendered: the job waits in the queue and the attempt says
+    why."""
+    with unit_of_work(engine, write=True) as session:
+        job_id = enqueue(session, document).id
+        configured = printer_setting(session) is not None
+    try:
+        run = run_spool(engine)
+    except KioskError as exc:  # no printer set, no CJK font: the job waits
+        return PrintAttempt(job_id, False, no_printer=not configured, error=exc)
+    finally:
+        close_all()
+    if job_id in run.printed:
+        return PrintAttempt(job_id, True)
+    return PrintAttempt(job_id, False, error=run.error or DeviceError(
+        "打印任务未完成", "the print job did not complete"))
+
+
 def print_document(engine: Engine, document: RollDocument,
                    link_factory: LinkFactory = link_for) -> tuple[int, SpoolRun]:
     """Spool ``document`` (committed first) and run the spool. Returns the job id."""
@@ -315,7 +346,8 @@ def print_document(engine: Engine, document: RollDocument,
 
 
 __all__ = [
-    "PrinterSetting", "SpoolRun", "acknowledgement_document", "branch_heading", "cancel",
-    "enqueue", "job", "job_view", "jobs", "print_document", "printer_setting", "retry",
-    "run_spool", "set_printer", "ticket_document", "ticket_reference",
+    "PrintAttempt", "PrinterSetting", "SpoolRun", "acknowledgement_document",
+    "branch_heading", "cancel", "enqueue", "job", "job_view", "jobs", "print_document",
+    "print_now", "printer_setting", "retry", "run_spool", "set_printer", "ticket_document",
+    "ticket_reference",
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from kiosk.branch.hours import span_text, within
@@ -54,10 +54,22 @@ def next_seq(session: Session, branch_id: str, today: date, service: Service) ->
     if seq > service.daily_cap:
         session.execute(update(TicketSequence).filter_by(**key)
                         .values(last_seq=service.daily_cap))
-        raise RuleRefused(f"{service.name_zh}今日号码已发完（{service.daily_cap} 个）",
-                          f"{service.name_en} has reached today's limit of "
-                          f"{service.daily_cap} tickets", code="daily_cap")
+        raise daily_cap_reached(service)
     return int(seq)
 
 
-__all__ = ["check_open", "dialect_insert", "next_seq"]
+def daily_cap_reached(service: Service) -> RuleRefused:
+    """The refusal of a ticket past ``service``'s daily cap."""
+    return RuleRefused(f"{service.name_zh}今日号码已发完（{service.daily_cap} 个）",
+                       f"{service.name_en} has reached today's limit of "
+                       f"{service.daily_cap} tickets", code="daily_cap")
+
+
+def issued_today(session: Session, branch_id: str, today: date) -> dict[str, int]:
+    """Tickets issued so far on ``today`` per service code (one statement)."""
+    rows = session.execute(select(TicketSequence.service_code, TicketSequence.last_seq).where(
+        TicketSequence.branch_id == branch_id, TicketSequence.business_date == today))
+    return {code: int(seq) for code, seq in rows}
+
+
+__all__ = ["check_open", "daily_cap_reached", "dialect_insert", "issued_today", "next_seq"]
