@@ -3,7 +3,7 @@ printing it), showing and cancelling one.
 
 ``take_ticket`` is a documented sequence of units of work: the take commits first (the
 number is the customer's from then on), then the view is read outside the write lock,
-then the print goes through the spool (:func:`kiosk.devices.printing.print_now`), whose
+then the print goes through the spool (:func:`kiosk.app.printout.print_roll`), whose
 outcome is part of the answer instead of an exception: a failed print never loses the
 ticket, and the screen shows the number either way.
 """
@@ -11,14 +11,15 @@ ticket, and the screen shows the number either way.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from kiosk.app.context import AppContext
-from kiosk.app.results import NOT_JSON, Result
+from kiosk.app.printout import PrintOutcome, print_roll
+from kiosk.app.results import Result
 from kiosk.app.validate import choice, text
-from kiosk.devices.printing import PrintAttempt, print_now, ticket_document, ticket_reference
-from kiosk.errors import DeviceError, KioskError, RuleRefused
+from kiosk.devices.printing import ticket_document, ticket_reference
+from kiosk.errors import RuleRefused
 from kiosk.models import PRIORITIES, TicketEvent
 from kiosk.queue.lobby import Lobby
 from kiosk.queue.numbering import check_open, daily_cap_reached, issued_today
@@ -52,24 +53,6 @@ class TicketInfo(Result):
 
 
 _TICKET_FIELDS = tuple(TicketInfo.__dataclass_fields__)
-
-
-@dataclass(frozen=True)
-class PrintOutcome(Result):
-    """What happened to a ticket's print. ``status``: ``printed``; ``queued`` (the
-    printer could not take it now: ``reason_*`` says why, it prints when the printer is
-    back); ``no_printer`` (none is configured at this station: the job waits for one).
-    ``error`` is the same reason as an exception naming the ticket, for a caller that
-    must fail (the CLI's exit code); it is not part of the JSON."""
-
-    status: str
-    printed: bool
-    job: int
-    reason_zh: str = ""
-    reason_en: str = ""
-    port: str = ""
-    hint: str = ""
-    error: KioskError | None = field(default=None, metadata=NOT_JSON, compare=False)
 
 
 @dataclass(frozen=True)
@@ -148,39 +131,9 @@ def take_ticket(app: AppContext, service: str, priority: str = "normal", *,
         document = ticket_document(session, number, lobby) if print_ticket else None
     outcome = None
     if document is not None:
-        outcome = _outcome(number, _print(app, document))
+        outcome = print_roll(app, document, f"已取号 {number}", f"ticket {number} was taken")
     return TakenTicket(**{k: getattr(info, k) for k in _TICKET_FIELDS},
                        reference=reference, print=outcome)
-
-
-def _print(app: AppContext, document: Any) -> PrintAttempt:
-    from kiosk.app.errors import database_errors
-
-    with database_errors(app.engine):
-        return print_now(app.engine, document)
-
-
-def _outcome(number: str, attempt: PrintAttempt) -> PrintOutcome:
-    """The attempt as the screen shows it; its error names the ticket taken, so the
-    customer's number is never lost with the message."""
-    if attempt.printed:
-        return PrintOutcome("printed", True, attempt.job_id)
-    error = attempt.error or DeviceError("打印任务未完成", "the print job did not complete")
-    job = attempt.job_id
-    named: KioskError
-    if isinstance(error, DeviceError):
-        named = DeviceError(
-            f"已取号 {number}，但打印失败（任务 {job} 已排队，打印机恢复后补打）：{error.zh}",
-            f"ticket {number} was taken, but printing failed (job {job} is queued and will "
-            f"print when the printer is back): {error.en}", port=error.port, hint=error.hint)
-    else:  # no printer set, no CJK font: the job waits; same class, same exit code
-        named = type(error)(f"已取号 {number}，但未打印（任务 {job} 已排队）：{error.zh}",
-                            f"ticket {number} was taken, but not printed (job {job} is "
-                            f"queued): {error.en}", code=error.code)
-    return PrintOutcome(
-        "no_printer" if attempt.no_printer else "queued", False, job, reason_zh=error.zh,
-        reason_en=error.en, port=getattr(error, "port", ""), hint=getattr(error, "hint", ""),
-        error=named)
 
 
 def show_ticket(app: AppContext, number: str) -> TicketInfo:
