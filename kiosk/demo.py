@@ -17,25 +17,22 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import time as clock_time
-from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
-
-from kiosk.branch.info import load_branch
-from kiosk.branch.settings import apply_config, default_config
-from kiosk.db import unit_of_work
-from kiosk.devices.keypad_ports import configure_port
+from kiosk.app import AppContext
+from kiosk.app.admin import apply_settings
+from kiosk.app.board import lobby_board
+from kiosk.app.counters import call_next, open_counter
+from kiosk.app.keypads import configure_keypads
+from kiosk.app.printer import set_printer
+from kiosk.app.ratings import rating_report
+from kiosk.app.tickets import take_ticket
+from kiosk.branch.settings import default_config
 from kiosk.devices.keypads import KeypadService
-from kiosk.devices.printing import print_document, set_printer, ticket_document
 from kiosk.errors import RuleRefused
-from kiosk.feedback.ratings import RATING_KEYS, rating_report, scale_values
-from kiosk.queue.lobby import Lobby
+from kiosk.feedback.ratings import RATING_KEYS, scale_values
 from printers.escpos.transport import close_all
 from printers.simulators.keypad_bus import FakeKeypadBus
 from printers.simulators.printer import FakePrinter
-
-if TYPE_CHECKING:
-    from kiosk.cli import Context
 
 ROUND_THE_CLOCK = (clock_time(0, 0), clock_time(23, 59, 59))
 SERVICES = ["enquiry", "claims", "payments", "policy_change", "new_business", "complaints"]
@@ -43,7 +40,7 @@ WAITING_FOR_RATING = 1  # KP1 keypad state
 
 
 @contextmanager
-def simulated_devices(engine: Engine, counters: list[int]) -> Iterator[
+def simulated_devices(app: AppContext, counters: list[int]) -> Iterator[
         tuple[FakePrinter, FakeKeypadBus]]:
     """A fake printer and one fake keypad per counter, configured as the branch's
     devices, with the keypad service running; everything stopped on exit."""
@@ -52,10 +49,9 @@ def simulated_devices(engine: Engine, counters: list[int]) -> Iterator[
     service: KeypadService | None = None
     try:
         port = keypads.start()
-        with unit_of_work(engine, write=True) as session:
-            set_printer(session, printer.path, "generic-80", "text")
-            configure_port(session, port, {n: n for n in counters}, rating_timeout_s=20)
-        service = KeypadService(engine)
+        set_printer(app, printer.path, "generic-80", "text")
+        configure_keypads(app, port, {n: n for n in counters}, timeout_s=20)
+        service = KeypadService(app.engine)
         service.start()
         yield printer, keypads
     finally:
@@ -66,69 +62,61 @@ def simulated_devices(engine: Engine, counters: list[int]) -> Iterator[
         printer.stop()
 
 
-def run_demo(ctx: Context, steps: int = 0, pace_s: float = 1.0, seed: int = 7,
+def run_demo(app: AppContext, steps: int = 0, pace_s: float = 1.0, seed: int = 7,
              say: Callable[[str], None] | None = None) -> int:
-    """Simulate customers, counters and devices; ``steps`` customers (0 = until Ctrl-C)."""
+    """Simulate customers, counters and devices; ``steps`` customers (0 = until Ctrl-C).
+    Everything goes through the application layer, as the screens will."""
     say = say or (lambda line: print(line, flush=True))
-    engine = ctx.engine
-    config = replace(default_config(), hours=dict.fromkeys(range(7), ROUND_THE_CLOCK),
-                     holidays=frozenset(), workdays=frozenset())
-    with unit_of_work(engine, write=True) as session:
-        apply_config(session, config)
-        lobby = Lobby(session)
-        counters = [c.number for c in lobby.counters()]
-        for number in counters:
-            if lobby.counter(number).status != "open":
-                lobby.open_counter(number, f"S{number:02d}")
+    apply_settings(app, replace(default_config(), hours=dict.fromkeys(range(7), ROUND_THE_CLOCK),
+                                holidays=frozenset(), workdays=frozenset()))
+    counters = []
+    for counter in lobby_board(app).counters:
+        counters.append(counter.number)
+        if counter.status != "open":
+            open_counter(app, counter.number, f"S{counter.number:02d}")
     rng = random.Random(seed)
     say("Lobby Kiosk demo: simulated printer and keypads; Ctrl-C to stop")
-    with simulated_devices(engine, counters) as (printer, keypads):
+    with simulated_devices(app, counters) as (printer, keypads):
         say(f"  printer on {printer.path}, keypads 1-{len(counters)} on one KP1 bus")
         done = 0
         try:
             while steps == 0 or done < steps:
-                _customer_arrives(engine, printer, rng, say)
-                _counter_calls(engine, rng, say)
+                _customer_arrives(app, printer, rng, say)
+                _counter_calls(app, counters, rng, say)
                 _customers_rate(keypads, counters, rng, say)
                 done += 1
                 time.sleep(pace_s)
         except KeyboardInterrupt:
             say("stopping")
         _customers_rate(keypads, counters, rng, say, wait_s=3.0)
-    _summary(engine, say)
+    _summary(app, say)
     return 0
 
 
-def _customer_arrives(engine: Engine, printer: FakePrinter, rng: random.Random,
+def _customer_arrives(app: AppContext, printer: FakePrinter, rng: random.Random,
                       say: Callable[[str], None]) -> None:
-    with unit_of_work(engine, write=True) as session:
-        try:
-            number = Lobby(session).take(rng.choice(SERVICES),
-                                         "care" if rng.random() < 0.1 else "normal").number
-        except RuleRefused as exc:
-            say(f"取号被拒 refused: {exc.bilingual()}")
-            return
-    with unit_of_work(engine) as session:
-        lobby = Lobby(session)
-        view = lobby.ticket_view(lobby.ticket(number))
-        document = ticket_document(session, number, lobby)
-    wait = f"{view['wait_min'][0]}-{view['wait_min'][1]} min" if view["wait_min"] else "-"
     printed_before = len(printer.jobs)
-    job_id, run = print_document(engine, document)
+    try:
+        taken = take_ticket(app, rng.choice(SERVICES),
+                            "care" if rng.random() < 0.1 else "normal", print_ticket=True)
+    except RuleRefused as exc:
+        say(f"取号被拒 refused: {exc.bilingual()}")
+        return
+    wait = f"{taken.wait_min[0]}-{taken.wait_min[1]} min" if taken.wait_min else "-"
     printed = printer.wait_for(lambda p: len(p.jobs) > printed_before, timeout=5)
-    outcome = "printed" if job_id in run.printed and printed else \
-        f"print queued ({run.error.en if run.error else 'not confirmed'})"
-    say(f"取号 {number} {view['service_name_zh']} ({view['priority']}), "
-        f"{view['ahead']} ahead, wait {wait} - {outcome}")
+    outcome = taken.print
+    result = "printed" if outcome is not None and outcome.printed and printed else \
+        f"print queued ({outcome.reason_en if outcome and outcome.reason_en else 'not confirmed'})"
+    say(f"取号 {taken.number} {taken.service_name_zh} ({taken.priority}), "
+        f"{taken.ahead} ahead, wait {wait} - {result}")
 
 
-def _counter_calls(engine: Engine, rng: random.Random, say: Callable[[str], None]) -> None:
-    with unit_of_work(engine, write=True) as session:
-        lobby = Lobby(session)
-        counter = rng.choice(lobby.counters())
-        ticket = lobby.call_next(counter.number)
-        if ticket is not None:
-            say(f"叫号 {ticket.number} -> counter {counter.number}")
+def _counter_calls(app: AppContext, counters: list[int], rng: random.Random,
+                   say: Callable[[str], None]) -> None:
+    counter = rng.choice(counters)
+    ticket = call_next(app, counter).ticket
+    if ticket is not None:
+        say(f"叫号 {ticket.number} -> counter {counter}")
 
 
 def _customers_rate(keypads: FakeKeypadBus, counters: list[int], rng: random.Random,
@@ -146,14 +134,11 @@ def _customers_rate(keypads: FakeKeypadBus, counters: list[int], rng: random.Ran
         time.sleep(0.1)
 
 
-def _summary(engine: Engine, say: Callable[[str], None]) -> None:
-    with unit_of_work(engine) as session:
-        branch = load_branch(session)
-        lobby = Lobby(session)
-        snap = lobby.snapshot()
-        report = rating_report(session, branch, lobby.today, lobby.today)
-    for s in snap["services"]:
-        say(f"  {s['prefix']} {s['name_zh']:<8} waiting {s['waiting']}")
-    rate = report["satisfaction_rate"]
-    say(f"  ratings today: {report['given']} given, satisfaction "
+def _summary(app: AppContext, say: Callable[[str], None]) -> None:
+    board = lobby_board(app)
+    report = rating_report(app)
+    for s in board.services:
+        say(f"  {s.prefix} {s.name_zh:<8} waiting {s.waiting}")
+    rate = report.satisfaction_rate
+    say(f"  ratings today: {report.given} given, satisfaction "
         f"{'-' if rate is None else f'{rate:.0%}'}")

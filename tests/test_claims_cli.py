@@ -34,8 +34,9 @@ def kiosk(sqlite_url: str, monkeypatch: pytest.MonkeyPatch,
 
 
 def test_types_contract(kiosk: Any) -> None:
-    code, types, _ = kiosk("claims", "types", "--json")
+    code, result, _ = kiosk("claims", "types", "--json")
     assert code == 0
+    types = result["types"]  # one JSON object, the list inside (issue 9 item 12)
     assert len(types) == 10
     assert types[1] == {"code": "inpatient", "name_zh": "住院医疗", "name_en": "Inpatient medical"}
 

@@ -37,8 +37,9 @@ def test_scan_lists_every_keypad(keypads: FakeKeypadBus,
     status, found = run_json(capsys, "keypad", "scan", "--port", keypads.path,
                              "--addresses", "1-4", "--json")
     assert status == 0
-    assert found == [{"address": a, "model": "KP1-4K", "serial": f"SN00000{a}",
-                      "firmware": 0x0102, "keys": 4} for a in (1, 2, 3)]
+    # One JSON object, the list inside (issue 9 item 12).
+    assert found == {"keypads": [{"address": a, "model": "KP1-4K", "serial": f"SN00000{a}",
+                                  "firmware": 0x0102, "keys": 4} for a in (1, 2, 3)]}
 
 
 @pytest.fixture

@@ -5,8 +5,9 @@ fields hold only JSON-ready values: ``str``, ``int``, ``float``, ``bool``, ``Non
 tuples of them, ``dict[str, ...]`` of them, and nested ``Result``\\ s. Times are already
 ISO 8601 strings with the branch's offset, dates ``YYYY-MM-DD``. :meth:`Result.to_json`
 is ``dataclasses.asdict`` with tuples as lists, so the JSON key of a value is its field
-name; a field marked ``field(metadata=NOT_JSON)`` (an exception a caller may re-raise)
-is left out. The CLI prints ``to_json()`` with ``--json``; a screen reads the fields.
+name (or, where that would be a Python keyword, ``field(metadata=json_key("from"))``);
+a field marked ``field(metadata=NOT_JSON)`` (an exception a caller may re-raise) is
+left out. The CLI prints ``to_json()`` with ``--json``; a screen reads the fields.
 """
 
 from __future__ import annotations
@@ -17,11 +18,16 @@ from typing import Any
 NOT_JSON = {"json": False}
 
 
+def json_key(name: str) -> dict[str, str]:
+    """Field metadata: the field's JSON key is ``name`` (``from_`` → ``"from"``)."""
+    return {"json_key": name}
+
+
 def plain(value: Any) -> Any:
     """``value`` as JSON-ready Python data (see the module's convention)."""
     if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in fields(value)
-                if f.metadata.get("json", True)}
+        return {f.metadata.get("json_key", f.name): plain(getattr(value, f.name))
+                for f in fields(value) if f.metadata.get("json", True)}
     if isinstance(value, tuple | list):
         return [plain(v) for v in value]
     if isinstance(value, dict):
@@ -40,4 +46,4 @@ class Result:
         return data
 
 
-__all__ = ["NOT_JSON", "Result", "plain"]
+__all__ = ["NOT_JSON", "Result", "json_key", "plain"]

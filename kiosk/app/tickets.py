@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from kiosk.app.context import AppContext
@@ -19,7 +20,7 @@ from kiosk.app.printout import PrintOutcome, print_roll
 from kiosk.app.results import Result
 from kiosk.app.validate import choice, text
 from kiosk.devices.printing import ticket_document, ticket_reference
-from kiosk.errors import RuleRefused
+from kiosk.errors import RuleRefused, UsageError
 from kiosk.models import PRIORITIES, TicketEvent
 from kiosk.queue.lobby import Lobby
 from kiosk.queue.numbering import check_open, daily_cap_reached, issued_today
@@ -136,6 +137,29 @@ def take_ticket(app: AppContext, service: str, priority: str = "normal", *,
                        reference=reference, print=outcome)
 
 
+@dataclass(frozen=True)
+class TicketPdf(Result):
+    number: str
+    out: str
+    bytes: int
+
+
+def ticket_pdf(app: AppContext, number: str, out: Path, paper: str = "80mm") -> TicketPdf:
+    """Save today's ticket ``number`` as a PDF (the same layout as the paper)."""
+    from printers.documents.model import ROLLS
+    from printers.documents.pdf import render_pdf
+
+    choice(paper, tuple(ROLLS), "纸宽", "the paper")
+    with app.read() as session:
+        document = ticket_document(session, number)
+    pdf = render_pdf(document, ROLLS[paper])
+    try:
+        out.write_bytes(pdf)
+    except OSError as exc:
+        raise UsageError(f"无法写入 {out}", f"cannot write {out}: {exc.strerror}") from exc
+    return TicketPdf(document.reference, str(out), len(pdf))
+
+
 def show_ticket(app: AppContext, number: str) -> TicketInfo:
     """Today's ticket ``number`` (case-insensitive) with its place and wait now."""
     with app.read() as session:
@@ -151,5 +175,5 @@ def cancel_ticket(app: AppContext, number: str, reason: str = "") -> TicketInfo:
         return TicketInfo.from_view(lobby.ticket_view(lobby.cancel(number, reason)))
 
 
-__all__ = ["PrintOutcome", "ServiceChoice", "TakenTicket", "TicketInfo", "cancel_ticket",
-           "service_choices", "show_ticket", "take_ticket"]
+__all__ = ["PrintOutcome", "ServiceChoice", "TakenTicket", "TicketInfo", "TicketPdf",
+           "cancel_ticket", "service_choices", "show_ticket", "take_ticket", "ticket_pdf"]

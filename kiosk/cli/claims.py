@@ -4,19 +4,12 @@ ticket link, the hand-over form, and the catalogue versions."""
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kiosk import clock
-from kiosk.branch.info import current_branch_id, load_branch
-from kiosk.db import unit_of_work
-from kiosk.errors import DeviceError, KioskError, UsageError
-
 if TYPE_CHECKING:
-    from kiosk.branch.info import BranchInfo
+    from kiosk.app.claims import ClaimCheckInfo
     from kiosk.cli import Commands, Context
-    from printers.documents.slips import BranchHeading
 
 PAPERS = ("roll80", "roll58", "a4")
 
@@ -74,20 +67,17 @@ def _add_output(p: argparse.ArgumentParser, papers: tuple[str, ...]) -> None:
 
 
 def cmd_types(ctx: Context, args: argparse.Namespace) -> None:
-    from kiosk.claims.catalogue_versions import active_catalogue
-    from kiosk.claims.views import types_view
+    from kiosk.app.claims import claim_types
 
-    with unit_of_work(ctx.engine) as session:
-        types = types_view(active_catalogue(session, current_branch_id(session)))
-    ctx.emit(types, "\n".join(f"{t['code']:<20} {t['name_zh']}  {t['name_en']}" for t in types))
+    result = claim_types(ctx.app)
+    ctx.emit(result.to_json(), "\n".join(f"{t.code:<20} {t.name_zh}  {t.name_en}"
+                                         for t in result.types))
 
 
 def cmd_docs(ctx: Context, args: argparse.Namespace) -> None:
-    from kiosk.claims.catalogue_versions import active_catalogue
-    from kiosk.claims.views import docs_view
+    from kiosk.app.claims import claim_documents
 
-    with unit_of_work(ctx.engine) as session:
-        view = docs_view(active_catalogue(session, current_branch_id(session)), args.claim_type)
+    view = claim_documents(ctx.app, args.claim_type).to_json()
     lines = [f"{view['name_zh']} {view['name_en']} (catalogue {view['catalogue_version']})"]
     lines += [f"  {d['code']:<22} {d['original']:<3} {d['name_zh']}  {d['name_en']}"
               for d in view["documents"]]
@@ -99,187 +89,78 @@ def cmd_docs(ctx: Context, args: argparse.Namespace) -> None:
 
 
 def cmd_check(ctx: Context, args: argparse.Namespace) -> None:
-    from kiosk.claims.checks import parse_answers, parse_codes
-    from kiosk.claims.records import record_check
-    from kiosk.claims.views import check_view
+    from kiosk.app.claims import check_claim, parse_answers, parse_codes
 
     answers = parse_answers(args.answer)
     have = parse_codes(args.have)
-    with unit_of_work(ctx.engine, write=True) as session:
-        check = record_check(session, args.claim_type, answers, have,
-                             ticket_number=args.ticket)
-        view = check_view(session, check)
-    _deliver(ctx, args, view)
+    _deliver(ctx, args, check_claim(ctx.app, args.claim_type, answers, have,
+                                    ticket=args.ticket))
 
 
 def cmd_show(ctx: Context, args: argparse.Namespace) -> None:
-    from kiosk.claims.records import checks_for_ticket, find_check
-    from kiosk.claims.views import check_view
+    from kiosk.app.claims import find_claim_check
 
-    if bool(args.reference) == bool(args.ticket):
-        raise UsageError("请给出核对编号或 --ticket 之一",
-                         "give either a reference or --ticket NUMBER")
-    with unit_of_work(ctx.engine) as session:
-        if args.ticket:
-            checks = checks_for_ticket(session, args.ticket)
-            if not checks:
-                from kiosk.errors import NotFound
-
-                raise NotFound(f"{args.ticket} 没有关联的资料核对",
-                               f"no claim check is linked to {args.ticket}",
-                               code="no_check")
-            check = checks[0]
-        else:
-            check = find_check(session, args.reference)
-        view = check_view(session, check)
-    _deliver(ctx, args, view)
+    _deliver(ctx, args, find_claim_check(ctx.app, args.reference, ticket=args.ticket))
 
 
 def cmd_link(ctx: Context, args: argparse.Namespace) -> None:
-    from kiosk.claims.records import link_ticket
-    from kiosk.claims.views import check_view
+    from kiosk.app.claims import link_claim_check
 
-    with unit_of_work(ctx.engine, write=True) as session:
-        view = check_view(session, link_ticket(session, args.reference, args.ticket))
+    view = link_claim_check(ctx.app, args.reference, args.ticket).to_json()
     ctx.emit(view, f"{view['reference']} -> {view['ticket']} (priority {view['priority']})")
 
 
 def cmd_handover(ctx: Context, args: argparse.Namespace) -> None:
-    from kiosk.claims.checks import parse_received
-    from kiosk.claims.records import find_check, record_handover
-    from kiosk.claims.views import check_view
+    from kiosk.app.claims import parse_received, record_handover, write_handover_form
 
     received = parse_received(args.received)
-    with unit_of_work(ctx.engine, write=True) as session:
-        branch = load_branch(session)
-        check = find_check(session, args.reference, branch.id)
-        handover = record_handover(session, check, received, staff=args.staff)
-        view = check_view(session, check, branch)
-        view["handover"] = {"at": branch.iso(handover.at), "staff": handover.staff,
-                            "received": dict(handover.received)}
-        if args.pdf:
-            from printers.documents.claim_forms import handover_form_pdf
-
-            handover_form_pdf(view, _branch_header(branch), args.pdf)
+    check = record_handover(ctx.app, args.reference, received, staff=args.staff)
     if args.pdf:
-        view["pdf"] = str(args.pdf)
-    ctx.emit(view, f"{view['reference']}: {len(received)} document(s) received"
-                   + (f"; form written to {args.pdf}" if args.pdf else ""))
+        check = write_handover_form(ctx.app, check, args.pdf)
+    ctx.emit(check.to_json(), f"{check.reference}: {len(received)} document(s) received"
+                              + (f"; form written to {args.pdf}" if args.pdf else ""))
 
 
 def cmd_catalogue_import(ctx: Context, args: argparse.Namespace) -> None:
-    from kiosk.claims.catalogue import load_catalogue_file
-    from kiosk.claims.catalogue_versions import store_catalogue
+    from kiosk.app.admin import import_catalogue
 
-    catalogue = load_catalogue_file(str(args.file))  # in full, before the database
-    with unit_of_work(ctx.engine, write=True) as session:
-        store_catalogue(session, current_branch_id(session), catalogue.text, str(args.file),
-                        clock.now())
-    ctx.emit({"imported": str(args.file), "version": catalogue.version,
-              "types": len(catalogue.types)},
-             f"claim catalogue {catalogue.version} imported from {args.file}")
+    done = import_catalogue(ctx.app, args.file)
+    ctx.emit(done.to_json(), f"claim catalogue {done.version} imported from {done.imported}")
 
 
 def cmd_catalogue_export(ctx: Context, args: argparse.Namespace) -> None:
-    from kiosk.claims.catalogue_versions import active_catalogue
+    from kiosk.app.admin import export_catalogue
+    from kiosk.cli.core import write_export
 
-    with unit_of_work(ctx.engine) as session:
-        catalogue = active_catalogue(session, current_branch_id(session))
-    if args.file == "-":
-        sys.stdout.write(catalogue.text)
-        return
-    try:
-        Path(args.file).write_text(catalogue.text, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"无法写入 {args.file}：{exc.strerror}",
-                         f"cannot write {args.file}: {exc.strerror}",
-                         code="write_failed") from exc
-    ctx.emit({"written": args.file, "version": catalogue.version},
-             f"claim catalogue {catalogue.version} written to {args.file}")
+    exported = export_catalogue(ctx.app)
+    write_export(ctx, args.file, exported.toml, exported.to_json(), "write_failed",
+                 f"claim catalogue {exported.version} written to {args.file}")
 
 
 def cmd_catalogue_versions(ctx: Context, args: argparse.Namespace) -> None:
-    from kiosk.claims.catalogue import SHIPPED_SOURCE
-    from kiosk.claims.catalogue_versions import active_catalogue, stored_versions
+    from kiosk.app.admin import catalogue_versions
 
-    with unit_of_work(ctx.engine) as session:
-        branch = load_branch(session)
-        rows = stored_versions(session, branch.id)
-        versions = [{"version": r.version, "source": r.source,
-                     "imported_at": branch.iso(r.imported_at), "in_use": i == len(rows) - 1}
-                    for i, r in enumerate(rows)]
-        if not rows:
-            versions = [{"version": active_catalogue(session, branch.id).version,
-                         "source": SHIPPED_SOURCE, "imported_at": None, "in_use": True}]
-    ctx.emit({"versions": versions},
-             "\n".join(f"{'*' if v['in_use'] else ' '} {v['version']:<12} {v['source']}"
-                       for v in versions))
+    result = catalogue_versions(ctx.app)
+    ctx.emit(result.to_json(), "\n".join(f"{'*' if v.in_use else ' '} {v.version:<12} {v.source}"
+                                         for v in result.versions))
 
 
 # ----- output ------------------------------------------------------------------------------
 
 
-def _branch_header(branch: BranchInfo) -> BranchHeading:
-    from printers.documents.slips import BranchHeading
-
-    return BranchHeading(branch.name_zh, branch.name_en, branch.hotline)
-
-
-def _deliver(ctx: Context, args: argparse.Namespace, view: dict[str, Any]) -> None:
+def _deliver(ctx: Context, args: argparse.Namespace, check: ClaimCheckInfo) -> None:
     """Write the notice PDF and/or print it, then answer. The check is committed by
     now, so a failure here names its reference: the customer's check is not lost."""
-    if args.pdf or args.print_notice:
-        from printers.documents.claim_forms import checklist_notice_pdf
+    from kiosk.app.claims import print_notice, write_notice_pdf
 
-        with unit_of_work(ctx.engine) as session:
-            header = _branch_header(load_branch(session))
-        if args.pdf:
-            try:
-                checklist_notice_pdf(view, header, args.pdf, paper=args.paper)
-            except KioskError as exc:
-                raise _notice_failed(exc, view["reference"], None) from exc
-            view["pdf"] = str(args.pdf)
-        if args.print_notice:
-            view["print"] = _print_notice(ctx, view, header)
+    if args.pdf:
+        check = write_notice_pdf(ctx.app, check, args.pdf, args.paper)
+    if args.print_notice:
+        check = print_notice(ctx.app, check)
+        if check.print is not None and check.print.error is not None:
+            raise check.print.error  # names the stored check and its queued job
+    view = check.to_json()
     ctx.emit(view, _check_text(view))
-
-
-def _print_notice(ctx: Context, view: dict[str, Any], header: BranchHeading) -> dict[str, Any]:
-    """Spool the roll notice and send it. The check is already committed, so a printer
-    problem loses nothing: it raises ``DeviceError`` naming the reference and the job,
-    which stays queued and prints when the printer is back (``kiosk print run``)."""
-    from kiosk.devices.printing import enqueue, run_spool
-    from printers.documents.claim_notice import checklist_notice
-    from printers.escpos.transport import close_all
-
-    with unit_of_work(ctx.engine, write=True) as session:
-        job_id = enqueue(session, checklist_notice(view, header)).id
-    try:
-        run = run_spool(ctx.engine)
-    except KioskError as exc:  # no printer configured: the job waits for one
-        raise _notice_failed(exc, view["reference"], job_id) from exc
-    finally:
-        close_all()
-    if job_id in run.printed:
-        return {"job": job_id, "printed": True}
-    error = run.error or DeviceError("打印任务未完成", "the print job did not complete")
-    raise _notice_failed(error, view["reference"], job_id)
-
-
-def _notice_failed(error: KioskError, reference: str, job_id: int | None) -> KioskError:
-    """``error`` (same class, so the same exit code) prefixed with the stored check's
-    reference and, when the notice was spooled, its queued job."""
-    if job_id is None:
-        zh = f"资料核对 {reference} 已保存，但告知书未能生成：{error.zh}"
-        en = f"claim check {reference} is stored, but the notice was not written: {error.en}"
-    else:
-        zh = (f"资料核对 {reference} 已保存，但告知书打印失败（任务 {job_id} 已排队，打印机"
-              f"恢复后补打）：{error.zh}")
-        en = (f"claim check {reference} is stored, but the notice did not print (job {job_id} "
-              f"is queued and will print when the printer is back): {error.en}")
-    if isinstance(error, DeviceError):
-        return DeviceError(zh, en, port=error.port, hint=error.hint)
-    return type(error)(zh, en, code=error.code)
 
 
 def _check_text(view: dict[str, Any]) -> str:

@@ -8,9 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kiosk.db import unit_of_work
 from kiosk.errors import UsageError
-from kiosk.queue.lobby import Lobby
 
 if TYPE_CHECKING:
     from kiosk.cli import Commands, Context
@@ -79,56 +77,32 @@ def register(commands: Commands) -> None:
 
 
 def cmd_init(ctx: Context, args: argparse.Namespace) -> None:
-    from kiosk.branch.settings import load_toml
-    from kiosk.db import make_engine, resolve_url
-    from kiosk.migrate import current_revisions, ensure_ready
+    from kiosk.app.admin import init_database
 
-    config = load_toml(args.settings) if args.settings else None
-    engine = make_engine(resolve_url(ctx.db_url))
-    try:
-        seeded = ensure_ready(engine, config)
-        revision = ",".join(sorted(current_revisions(engine)))
-    finally:
-        engine.dispose()
-    ctx.emit({"schema": revision, "seeded": seeded},
-             f"database ready (schema {revision}){'; default settings loaded' if seeded else ''}")
+    ready = init_database(ctx.db_url, args.settings)
+    if ready.seeded:
+        note = f"; settings from {args.settings} loaded" if args.settings \
+            else "; default settings loaded"
+    elif ready.imported:
+        note = f"; settings imported from {ready.imported}"
+    else:
+        note = ""
+    ctx.emit(ready.to_json(), f"database ready (schema {ready.schema}){note}")
 
 
 def cmd_settings_export(ctx: Context, args: argparse.Namespace) -> None:
-    from kiosk.branch.info import current_branch_id
-    from kiosk.branch.settings import dump_toml, export_document
+    from kiosk.app.admin import export_settings
 
-    with unit_of_work(ctx.engine) as session:
-        text = dump_toml(export_document(session, current_branch_id(session)))
-    if args.file == "-":
-        sys.stdout.write(text)
-    else:
-        try:
-            Path(args.file).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"无法写入 {args.file}：{exc.strerror}",
-                             f"cannot write {args.file}: {exc.strerror}",
-                             code="export_path") from exc
-        ctx.emit({"written": args.file}, f"settings written to {args.file}")
+    exported = export_settings(ctx.app)
+    write_export(ctx, args.file, exported.toml, exported.to_json(), "export_path",
+                 f"settings written to {args.file}")
 
 
 def cmd_settings_import(ctx: Context, args: argparse.Namespace) -> None:
-    from kiosk.branch.info import current_branch_id
-    from kiosk.branch.settings import apply_config, load_toml
-    from kiosk.errors import UsageError
+    from kiosk.app.admin import import_settings
 
-    config = load_toml(args.file)  # validated in full before the database is touched
-    with unit_of_work(ctx.engine, write=True) as session:
-        here = current_branch_id(session)
-        if config.id != here:
-            # A file for another branch would add a second branch beside this one.
-            raise UsageError(
-                f"{args.file} 是网点 {config.id} 的设置，本数据库属于网点 {here}",
-                f"{args.file} holds the settings of branch {config.id}; this database "
-                f"belongs to branch {here}", code="other_branch")
-        apply_config(session, config)
-    ctx.emit({"imported": str(args.file), "branch": config.id},
-             f"settings of {config.id} imported from {args.file}")
+    done = import_settings(ctx.app, args.file)
+    ctx.emit(done.to_json(), f"settings of {done.branch} imported from {done.imported}")
 
 
 def cmd_ticket_take(ctx: Context, args: argparse.Namespace) -> None:
@@ -206,14 +180,36 @@ def cmd_queue(ctx: Context, args: argparse.Namespace) -> None:
 
 
 def cmd_day_close(ctx: Context, args: argparse.Namespace) -> None:
-    with unit_of_work(ctx.engine, write=True) as session:
-        expired = Lobby(session).close_day()
-    ctx.emit({"expired": expired}, f"day closed: {expired} tickets expired")
+    from kiosk.app.admin import close_day
+
+    closed = close_day(ctx.app)
+    ctx.emit(closed.to_json(), f"day closed: {closed.expired} tickets expired")
+
+
+def write_export(ctx: Context, target: str, text: str, as_json: dict[str, Any], code: str,
+                 done: str) -> None:
+    """An export to ``target``: ``-`` is stdout (the TOML itself, or with ``--json`` one
+    object ``{"toml": ...}``); a file is written and reported."""
+    if target == "-":
+        if ctx.json:
+            ctx.emit(as_json)
+        else:
+            sys.stdout.write(text)
+        return
+    try:
+        Path(target).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"无法写入 {target}：{exc.strerror}",
+                         f"cannot write {target}: {exc.strerror}", code=code) from exc
+    ctx.emit({k: v for k, v in as_json.items() if k != "toml"} | {"written": target}, done)
 
 
 def cmd_seed_demo(ctx: Context, args: argparse.Namespace) -> None:
+    from kiosk.app.validate import whole
     from kiosk.seed import seed_history
 
+    # Ten years: more than a demo or a benchmark needs, far from the calendar's end.
+    whole(args.days, "天数（--days）", "--days", high=3660)
     summary = seed_history(ctx.engine, days=args.days, seed=args.seed)
     ctx.emit(summary, f"seeded {summary['tickets']} tickets over {summary['days']} "
                       f"business days ({summary['seconds']:.1f} s)")
@@ -228,7 +224,7 @@ def cmd_demo(ctx: Context, args: argparse.Namespace) -> int:
     if not ctx.db_url and not os.environ.get("KIOSK_DB_URL"):
         # The demo never touches the branch's real database by accident.
         ctx.db_url = default_url().replace("kiosk.db", "demo.db")
-    return run_demo(ctx, steps=args.steps)
+    return run_demo(ctx.app, steps=args.steps)
 
 
 def _ticket_line(view: dict[str, Any]) -> str:

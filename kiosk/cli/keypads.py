@@ -5,23 +5,21 @@
 from __future__ import annotations
 
 import argparse
-import random
 import sys
 import threading
-import time
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from kiosk.db import unit_of_work
-from kiosk.errors import DeviceError, UsageError
+from kiosk.errors import UsageError
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from kiosk.app.keypads import KeypadPortInfo
     from kiosk.cli import Commands, Context
     from printers.kp1.codec import KeyEvent
-    from printers.kp1.link import Kp1Link
     from printers.simulators.keypad_bus import FakeKeypadBus
 
 
@@ -76,83 +74,20 @@ def _port_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--baud", type=int, default=9600, choices=[9600, 19200])
 
 
-def _addresses(text: str) -> list[int]:
-    result: list[int] = []
-    try:
-        for part in filter(None, (p.strip() for p in text.split(","))):
-            low, _, high = part.partition("-")
-            result.extend(range(int(low), int(high or low) + 1))
-    except ValueError as exc:
-        raise UsageError(f"地址格式错误：{text}", f"bad address list {text!r}") from exc
-    if not result or any(not 1 <= a <= 31 for a in result):
-        raise UsageError("评价器地址须为 1–31", "keypad addresses are 1-31")
-    return result
-
-
-def _open_link(args: argparse.Namespace) -> Kp1Link:
-    from printers.kp1.link import Kp1Link, SerialLine
-
-    line = SerialLine(args.port, args.baud)
-    line.open()
-    return Kp1Link(line)
-
-
 def cmd_scan(ctx: Context, args: argparse.Namespace) -> None:
-    from printers.kp1.codec import ProtocolError
-    from printers.kp1.link import Nak, NoReply
+    from kiosk.app.keypads import parse_addresses, scan_keypads
 
-    link = _open_link(args)
-    found: list[dict[str, Any]] = []
-    try:
-        for address in _addresses(args.addresses):
-            try:
-                info = link.get_info(address)
-            except (NoReply, Nak, ProtocolError):
-                continue
-            found.append({"address": address, "model": info.model, "serial": info.serial,
-                          "firmware": info.firmware, "keys": info.keys})
-    finally:
-        link.line.close()
-    lines = [f"{k['address']:>2}  {k['model']:<8} serial {k['serial']}  firmware "
-             f"{k['firmware']:#06x}  {k['keys']} keys" for k in found]
-    ctx.emit(found, "\n".join(lines) or f"no keypad answered on {args.port}")
+    found = scan_keypads(args.port, args.baud, parse_addresses(args.addresses))
+    lines = [f"{k.address:>2}  {k.model:<8} serial {k.serial}  firmware "
+             f"{k.firmware:#06x}  {k.keys} keys" for k in found.keypads]
+    ctx.emit(found.to_json(), "\n".join(lines) or f"no keypad answered on {args.port}")
 
 
 def cmd_rate(ctx: Context, args: argparse.Namespace) -> None:
-    from printers.kp1.codec import RATING_NAMES
+    from kiosk.app.keypads import ask_rating
 
-    if not 1 <= args.timeout <= 255:
-        raise UsageError("超时须为 1–255 秒", "--timeout is 1-255 seconds")
-    _addresses(str(args.address))  # 0 is broadcast (never answers), 32+ cannot be framed
-    session = random.randrange(1, 2**32)
-    link = _open_link(args)
-    try:
-        link.request_rating(args.address, session, args.timeout)
-        deadline = time.monotonic() + args.timeout + 5
-        event = None
-        while event is None:
-            if time.monotonic() > deadline:
-                raise DeviceError(f"评价器 {args.address} 未报告评价结果",
-                                  f"keypad {args.address} reported neither a rating nor a "
-                                  f"timeout", port=args.port, hint="check the keypad firmware")
-            event = _next_event_of(link, args.address, session)
-            if event is None:
-                time.sleep(0.1)
-    finally:
-        link.line.close()
-    result = {"address": args.address, "key": event.key, "rating": RATING_NAMES[event.key]}
-    ctx.emit(result, f"keypad {args.address}: {result['rating']} (key {event.key})")
-
-
-def _next_event_of(link: Kp1Link, address: int, session: int) -> KeyEvent | None:
-    """Fetch and acknowledge the keypad's events; return the rating of ``session``."""
-    if not link.poll(address).pending:
-        return None
-    while (event := link.get_event(address)) is not None:
-        link.ack_event(address, event.event_id)
-        if event.session == session and event.is_rating:
-            return event
-    return None
+    result = ask_rating(args.port, args.baud, args.address, args.timeout)
+    ctx.emit(result.to_json(), f"keypad {result.address}: {result.rating} (key {result.key})")
 
 
 class _JsonLines:
@@ -173,59 +108,42 @@ class _JsonLines:
                       f"{address}: {kind} {detail}".rstrip())
 
 
-def _run_until(seconds: float | None, start: Any, stop: Any) -> None:
-    """Run a service between ``start`` and ``stop`` until Ctrl-C or ``seconds``."""
-    done = threading.Event()
-    start()
-    try:
-        done.wait(seconds)
-    finally:
-        stop()
-
-
 def cmd_listen(ctx: Context, args: argparse.Namespace) -> None:
-    from printers.kp1.bus import BusMaster
-    from printers.kp1.link import SerialLine
+    from kiosk.app.keypads import duration, listen_keypads, parse_addresses
 
-    line = SerialLine(args.port, args.baud)
-    line.open()  # a port that cannot open is an error now, not a retry loop
-    master = BusMaster(line, _addresses(args.addresses), _JsonLines(ctx))
-    _run_until(args.seconds, master.start, master.stop)
+    addresses = parse_addresses(args.addresses)
+    listen_keypads(args.port, args.baud, addresses, _JsonLines(ctx),
+                   seconds=duration(args.seconds))
 
 
 def cmd_serve(ctx: Context, args: argparse.Namespace) -> None:
-    from kiosk.devices.keypad_ports import port_configs
-    from kiosk.devices.keypads import KeypadService
+    from kiosk.app.keypads import serve_keypads
 
-    with unit_of_work(ctx.engine) as session:
-        configs = port_configs(session)
-    service = KeypadService(ctx.engine)
-    print(f"serving {sum(len(c.counters) for c in configs)} keypads on "
-          f"{', '.join(c.url for c in configs)} — Ctrl-C to stop", file=sys.stderr, flush=True)
-    _run_until(args.seconds, service.start, service.stop)
-    ctx.emit({"stopped": True, "ports": [c.url for c in configs]}, "keypad service stopped")
+    def started(port: KeypadPortInfo) -> None:
+        print(f"serving {len(port.keypads)} keypad(s) on {port.port} — Ctrl-C to stop",
+              file=sys.stderr, flush=True)
+
+    ports = serve_keypads(ctx.app, seconds=args.seconds, started=started)
+    ctx.emit({"stopped": True, "ports": [p.port for p in ports]}, "keypad service stopped")
 
 
 def cmd_status(ctx: Context, args: argparse.Namespace) -> None:
-    from kiosk.devices.keypad_ports import keypad_status
+    from kiosk.app.keypads import keypad_status
 
-    with unit_of_work(ctx.engine) as session:
-        rows = keypad_status(session)
+    result = keypad_status(ctx.app)
     state = {True: "online", False: "OFFLINE", None: "not seen"}
-    lines = [f"counter {r['counter']}: keypad {r['address']} on {r['port']} "
-             f"{state[r['online']]}" for r in rows]
-    ctx.emit({"keypads": rows}, "\n".join(lines) or "no keypads configured")
+    lines = [f"counter {k.counter}: keypad {k.address} on {k.port} {state[k.online]}"
+             for k in result.keypads]
+    ctx.emit(result.to_json(), "\n".join(lines) or "no keypads configured")
 
 
 def cmd_devices_set_keypad(ctx: Context, args: argparse.Namespace) -> None:
-    from kiosk.devices.keypad_ports import configure_port, parse_map
+    from kiosk.app.keypads import configure_keypads, parse_map
 
-    mapping = parse_map(args.map)
-    with unit_of_work(ctx.engine, write=True) as session:
-        config = configure_port(session, args.port, mapping, baud=args.baud,
-                                rating_timeout_s=args.timeout)
-    pairs = ", ".join(f"{a}→counter {c}" for a, c in sorted(config.counters.items()))
-    ctx.emit(config.as_dict(), f"keypads on {config.url}: {pairs}")
+    config = configure_keypads(ctx.app, args.port, parse_map(args.map), baud=args.baud,
+                               timeout_s=args.timeout)
+    pairs = ", ".join(f"{k.address}→counter {k.counter}" for k in config.keypads)
+    ctx.emit(config.to_json(), f"keypads on {config.port}: {pairs}")
 
 
 def _day(text: str | None, default: date) -> date:
@@ -282,7 +200,10 @@ def cmd_simulate_keypad(ctx: Context, args: argparse.Namespace) -> None:
         except (OSError, UnicodeDecodeError) as exc:
             raise UsageError(f"无法读取模拟脚本 {args.script}",
                              f"cannot read the simulator script {args.script}: {exc}") from exc
-    bus = FakeKeypadBus(_addresses(args.addresses), keys=args.keys, baud=args.baud)
+    from kiosk.app.keypads import duration, parse_addresses
+
+    seconds = duration(args.seconds)
+    bus = FakeKeypadBus(parse_addresses(args.addresses), keys=args.keys, baud=args.baud)
     path = bus.start()
     try:
         ctx.emit({"path": path, "addresses": sorted(bus.keypads)}, path)
@@ -291,7 +212,7 @@ def cmd_simulate_keypad(ctx: Context, args: argparse.Namespace) -> None:
         # at EOF the keypads keep answering until Ctrl-C or --seconds.
         threading.Thread(target=_console, args=(bus, sys.stdin), daemon=True,
                          name="keypad console").start()
-        threading.Event().wait(args.seconds)
+        threading.Event().wait(seconds)
     finally:
         bus.stop()
 

@@ -7,15 +7,14 @@ import signal
 import sys
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from kiosk.db import unit_of_work
-from kiosk.errors import DeviceError, KioskError, UsageError
 from printers.escpos.profiles import DEFAULT_PROFILE, MODES, PROFILES
 
 if TYPE_CHECKING:
+    from kiosk.app.printer import SpoolResult
     from kiosk.cli import Commands, Context
-    from kiosk.devices.printing import SpoolRun
+    from printers.escpos.profiles import PrinterProfile
 
 
 def register(commands: Commands) -> None:
@@ -61,163 +60,90 @@ def _port_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--baud", type=int, help="baud rate (default: the profile's)")
 
 
-def _profile(args: argparse.Namespace) -> Any:
-    from printers.escpos.profiles import profile
+def _profile(args: argparse.Namespace) -> PrinterProfile:
+    from kiosk.app.printer import printer_profile
 
-    return profile(args.profile).with_options(mode=args.mode, baud=args.baud)
+    return printer_profile(args.profile, args.mode, args.baud)
 
 
 def cmd_printer_test(ctx: Context, args: argparse.Namespace) -> None:
-    from printers.documents.slips import BranchHeading, TicketFacts, queue_ticket
-    from printers.escpos.encode import encode
-    from printers.escpos.transport import PrinterLink
+    from kiosk.app.printer import print_test_page
 
-    prof = _profile(args)
-    facts = TicketFacts("A001", "咨询查询 打印测试", "Enquiries (printer test)", "normal", 0,
-                        (0, 5), "2026-01-01 09:00", "KIOSK:TEST", ["打印测试 ￥0.00"],
-                        ["Printer test page"])
-    data = encode(queue_ticket(facts, BranchHeading("打印测试", "Printer test")), prof)
-    link = PrinterLink(args.port, prof)
-    try:
-        link.send(data)
-    finally:
-        link.close()
-    ctx.emit({"port": args.port, "profile": prof.name, "mode": prof.mode, "bytes": len(data)},
-             f"sample ticket sent to {args.port} ({prof.name}, {prof.mode}, {len(data)} bytes)")
+    sent = print_test_page(args.port, _profile(args))
+    ctx.emit(sent.to_json(), f"sample ticket sent to {sent.port} ({sent.profile}, "
+                             f"{sent.mode}, {sent.bytes} bytes)")
 
 
 def cmd_printer_status(ctx: Context, args: argparse.Namespace) -> int:
-    from printers.escpos.transport import PrinterLink
+    from kiosk.app.printer import no_answer, query_printer
 
-    link = PrinterLink(args.port, _profile(args))
-    try:
-        link.open(attempts=1)
-        status = link.status()
-    finally:
-        link.close()
-    ctx.emit({"online": status.online, "cover_open": status.cover_open, "paper": status.paper},
-             f"{args.port}: online={status.online} cover_open={status.cover_open} "
-             f"paper={status.paper}")
+    status = query_printer(args.port, _profile(args))
+    ctx.emit(status.to_json(), f"{args.port}: online={status.online} "
+                               f"cover_open={status.cover_open} paper={status.paper}")
     if status.online is None:
         # Exit 4 says "device problem"; the technician also needs where and what to check.
-        from printers.escpos.transport import HINT
-
-        print(DeviceError("打印机无应答（状态未知）", "the printer does not answer status "
-                          "queries (status unknown)", port=args.port, hint=HINT).bilingual(),
-              file=sys.stderr)
+        print(no_answer(args.port).bilingual(), file=sys.stderr)
         return 4
     return 0
 
 
 def cmd_devices_set_printer(ctx: Context, args: argparse.Namespace) -> None:
-    from kiosk.devices.printing import set_printer
+    from kiosk.app.printer import set_printer
 
-    with unit_of_work(ctx.engine, write=True) as session:
-        setting = set_printer(session, args.port, args.profile, args.mode, args.baud)
-    view = setting.to_json()
-    ctx.emit(view, f"receipt printer: {view['port']} ({view['profile']}, {view['mode']})")
+    _profile(args)  # an unknown profile, mode or baud is refused before the database
+    info = set_printer(ctx.app, args.port, args.profile, args.mode, args.baud)
+    ctx.emit(info.to_json(), f"receipt printer: {info.port} ({info.profile}, {info.mode})")
 
 
 def cmd_ticket_pdf(ctx: Context, args: argparse.Namespace) -> None:
-    from kiosk.devices.printing import ticket_document
-    from printers.documents.model import ROLLS
-    from printers.documents.pdf import render_pdf
+    from kiosk.app.tickets import ticket_pdf
 
-    with unit_of_work(ctx.engine) as session:
-        document = ticket_document(session, args.number)
-    pdf = render_pdf(document, ROLLS[args.paper])
-    try:
-        args.out.write_bytes(pdf)
-    except OSError as exc:
-        raise UsageError(f"无法写入 {args.out}", f"cannot write {args.out}: {exc.strerror}") \
-            from exc
-    ctx.emit({"number": document.reference, "out": str(args.out), "bytes": len(pdf)},
-             f"ticket {document.reference} saved to {args.out}")
+    saved = ticket_pdf(ctx.app, args.number, args.out, args.paper)
+    ctx.emit(saved.to_json(), f"ticket {saved.number} saved to {saved.out}")
 
 
 def cmd_print_jobs(ctx: Context, args: argparse.Namespace) -> None:
-    from kiosk.devices.printing import job_view, jobs
+    from kiosk.app.printer import print_jobs
 
-    with unit_of_work(ctx.engine) as session:
-        views = [job_view(j) for j in jobs(session, tuple(args.state or ()) or None)]
+    views = print_jobs(ctx.app, tuple(args.state or ())).to_json()["jobs"]
     lines = [f"{v['id']:>5} {v['state']:<9} {v['kind']:<14} {v['reference']:<16} "
              f"tries {v['attempts']} {v['last_error']}" for v in views]
     ctx.emit({"jobs": views}, "\n".join(lines) or "no print jobs")
 
 
-def _after_change(ctx: Context, job_id: int, verb: str) -> int:
-    from kiosk.devices.printing import job, job_view
-
-    with unit_of_work(ctx.engine) as session:
-        view = job_view(job(session, job_id))
-    ctx.emit(view, f"print job {view['id']} {verb}: {view['state']}")
-    return 0
-
-
 def cmd_print_retry(ctx: Context, args: argparse.Namespace) -> int:
-    from kiosk.devices.printing import retry
+    from kiosk.app.printer import retry_job
 
-    with unit_of_work(ctx.engine, write=True) as session:
-        job_id = retry(session, args.job).id
-    run = _spool(ctx)
-    _after_change(ctx, job_id, "sent again" if job_id in run.printed else "queued")
-    return _spool_exit(run, job_id)
+    run = retry_job(ctx.app, args.job)
+    assert run.job is not None
+    job = run.job
+    verb = "sent again" if job.id in run.printed else "queued"
+    ctx.emit(job.to_json(), f"print job {job.id} {verb}: {job.state}")
+    return _spool_exit(run, job.id)
 
 
 def cmd_print_cancel(ctx: Context, args: argparse.Namespace) -> int:
-    from kiosk.devices.printing import cancel
+    from kiosk.app.printer import cancel_job
 
-    with unit_of_work(ctx.engine, write=True) as session:
-        cancel(session, args.job)
-    return _after_change(ctx, args.job, "cancelled")
+    job = cancel_job(ctx.app, args.job)
+    ctx.emit(job.to_json(), f"print job {job.id} cancelled: {job.state}")
+    return 0
 
 
 def cmd_print_run(ctx: Context, args: argparse.Namespace) -> int:
-    run = _spool(ctx)
+    from kiosk.app.printer import run_spool
+
+    run = run_spool(ctx.app)
     ctx.emit(run.to_json(), f"printed {len(run.printed)} job(s), {len(run.waiting)} waiting")
     return _spool_exit(run, None)
 
 
-def _spool(ctx: Context) -> SpoolRun:
-    from kiosk.devices.printing import run_spool
-    from printers.escpos.transport import close_all
-
-    try:
-        return run_spool(ctx.engine)
-    finally:
-        close_all()
-
-
-def _spool_exit(run: SpoolRun, job_id: int | None) -> int:
+def _spool_exit(run: SpoolResult, job_id: int | None) -> int:
     """Exit 4 with the printer's reason when the job (or any job) did not print."""
-    if run.error is not None and (job_id is None or job_id not in run.printed):
-        print(run.error.bilingual(), file=sys.stderr)
+    if run.failure is not None and (job_id is None or job_id not in run.printed):
+        print(run.failure.bilingual(), file=sys.stderr)
         return 4
     return 0
-
-
-def print_ticket(ctx: Context, number: str) -> dict[str, Any]:
-    """Spool ticket ``number`` (already committed) and print it; for ``ticket take
-    --print``. A printer problem never loses the ticket: it raises ``DeviceError``
-    whose message names the ticket, the job and the port."""
-    from kiosk.devices.printing import enqueue, ticket_document
-
-    with unit_of_work(ctx.engine, write=True) as session:
-        job_id = enqueue(session, ticket_document(session, number)).id
-    try:
-        run = _spool(ctx)
-    except KioskError as exc:  # no printer set, no CJK font: the customer needs the number
-        raise type(exc)(f"已取号 {number}，但未打印（任务 {job_id} 已排队）：{exc.zh}",
-                        f"ticket {number} was taken, but not printed (job {job_id} is "
-                        f"queued): {exc.en}", code=exc.code) from exc
-    if job_id in run.printed:
-        return {"job": job_id, "printed": True}
-    error = run.error or DeviceError("打印任务未完成", "the print job did not complete")
-    raise DeviceError(
-        f"已取号 {number}，但打印失败（任务 {job_id} 已排队，打印机恢复后补打）：{error.zh}",
-        f"ticket {number} was taken, but printing failed (job {job_id} is queued and will "
-        f"print when the printer is back): {error.en}",
-        port=getattr(error, "port", ""), hint=getattr(error, "hint", ""))
 
 
 def cmd_simulate_printer(ctx: Context, args: argparse.Namespace) -> int:
