@@ -69,8 +69,11 @@ class Context:
         """The branch database (``app.engine``)."""
         return self.app.engine
 
-    def emit(self, obj: Any, text: str | None = None) -> None:
-        """Print ``obj`` as one JSON line with ``--json``, else ``text``."""
+    def emit(self, obj: dict[str, Any], text: str | None = None) -> None:
+        """Print ``obj`` as one JSON line with ``--json``, else ``text``. Only an object:
+        a list is wrapped by the command (``{"types": [...]}``), never printed bare."""
+        if not isinstance(obj, dict):
+            raise TypeError(f"--json prints one object, not {type(obj).__name__}")
         if self.json:
             print(json.dumps(obj, ensure_ascii=False, default=str), flush=True)
         elif text is not None:
