@@ -178,16 +178,10 @@ def cmd_ratings(ctx: Context, args: argparse.Namespace) -> None:
 
 
 def cmd_rate_on_screen(ctx: Context, args: argparse.Namespace) -> None:
-    from kiosk import clock
-    from kiosk.branch.info import load_branch
-    from kiosk.feedback.ratings import rate_on_screen
+    from kiosk.app.ratings import rate_on_screen
 
-    with unit_of_work(ctx.engine, write=True) as session:
-        branch = load_branch(session)
-        rating = rate_on_screen(session, branch, args.ticket, args.value, at=clock.now())
-        view = {"ticket": args.ticket.upper(), "value": rating.value,
-                "counter": rating.counter_number, "staff": rating.staff, "source": rating.source}
-    ctx.emit(view, f"{view['ticket']}: {view['value']} (counter {view['counter']})")
+    rating = rate_on_screen(ctx.app, args.ticket, args.value)
+    ctx.emit(rating.to_json(), f"{rating.ticket}: {rating.value} (counter {rating.counter})")
 
 
 def cmd_simulate_keypad(ctx: Context, args: argparse.Namespace) -> None:
