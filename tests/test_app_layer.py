@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from kiosk.app import AppContext
 from kiosk.app import counters as desk
 from kiosk.app.board import lobby_board
+from kiosk.app.printer import PrinterStatus, printer_status, set_printer
 from kiosk.app.tickets import cancel_ticket, service_choices, show_ticket, take_ticket
 from kiosk.branch.settings import apply_config
 from kiosk.claims.records import record_check
@@ -108,6 +109,23 @@ def test_taking_a_ticket_answers_the_number_the_qr_and_the_print(
     assert "error" not in data["print"]
     assert json.loads(json.dumps(data))["print"]["job"] == queued.print.job
     assert plain_ticket_keys() <= set(data)
+
+
+def test_printer_status_is_the_configured_printer_and_its_answer(
+        app: AppContext, printer: FakePrinter) -> None:
+    nothing = printer_status(app)
+    assert nothing.printer is None
+    assert nothing.status is None
+    set_printer(app, str(printer.link), "generic-80", "text")
+    state = printer_status(app)
+    assert state.printer is not None
+    assert state.printer.port == str(printer.link)
+    assert state.status == PrinterStatus(True, False, "ok")
+    printer.set_state("paper_out")
+    assert printer_status(app).status == PrinterStatus(False, False, "out")
+    printer.set_state("silent")
+    assert printer_status(app).status == PrinterStatus(None, None, "unknown")
+    json.dumps(state.to_json())
 
 
 def plain_ticket_keys() -> set[str]:

@@ -90,14 +90,23 @@ def no_answer(port: str) -> DeviceError:
                        port=port, hint=HINT)
 
 
-def printer_status(app: AppContext) -> tuple[PrinterInfo | None, PrinterStatus | None]:
-    """The station's configured printer and its status now (both None when none is set)."""
+@dataclass(frozen=True)
+class PrinterState(Result):
+    """The station's receipt printer (None: none is configured) and its status now."""
+
+    printer: PrinterInfo | None
+    status: PrinterStatus | None
+
+
+def printer_status(app: AppContext) -> PrinterState:
+    """The configured receipt printer and what it answers now (status unknown, never
+    assumed OK, when it does not answer)."""
     with app.read() as session:
         setting = printing.printer_setting(session)
     if setting is None:
-        return None, None
-    return _printer_info(setting.port, setting.profile), query_printer(setting.port,
-                                                                      setting.profile)
+        return PrinterState(None, None)
+    return PrinterState(_printer_info(setting.port, setting.profile),
+                        query_printer(setting.port, setting.profile))
 
 
 def print_test_page(port: str, prof: PrinterProfile) -> TestPageSent:
@@ -207,7 +216,8 @@ def _job(item: Any) -> PrintJobInfo:
 
 
 __all__ = [
-    "JOB_STATES", "PrintJobInfo", "PrintJobs", "PrinterInfo", "PrinterStatus", "SpoolResult",
+    "JOB_STATES", "PrintJobInfo", "PrintJobs", "PrinterInfo", "PrinterState", "PrinterStatus",
+    "SpoolResult",
     "TestPageSent", "cancel_job", "no_answer", "print_jobs", "print_test_page",
     "printer_profile", "printer_status", "query_printer", "retry_job", "run_spool",
     "set_printer",
