@@ -20,6 +20,7 @@ from kiosk.claims.records import record_check
 from kiosk.db import unit_of_work
 from kiosk.devices import printing
 from kiosk.errors import RuleRefused, UsageError
+from kiosk.privacy import audit
 from kiosk.queue.lobby import Lobby
 from printers.simulators.printer import FakePrinter
 from tests.conftest import MONDAY_10AM, open_all_hours
@@ -195,6 +196,25 @@ def test_counter_input_that_cannot_fit_the_database_is_a_usage_error(app: AppCon
     with pytest.raises(UsageError):
         cancel_ticket(app, "A001", "r" * 201)
     assert desk.open_counter(app, 1, "S" * 40).staff == "S" * 40
+
+
+def test_overriding_a_rule_at_the_counter_is_audited_with_the_station(
+        app: AppContext) -> None:
+    with app.write() as session:
+        apply_config(session, open_all_hours())
+    for _ in range(3):
+        take_ticket(app, "claims")
+    desk.open_counter(app, 4, "S0401")
+    desk.call_number(app, 4, "D003")
+    desk.pause_counter(app, 4, "SUP1", "lunch")  # the only claims counter open
+    desk.resume_counter(app, 4)
+    desk.open_counter(app, 5, "S0501")
+    desk.pause_counter(app, 4, "SUP1")  # counter 5 serves claims too: no override
+    with app.read() as session:
+        rows = [(e.staff, e.action, e.subject, e.station, e.detail)
+                for e in audit.entries(session, "BR0001", "Asia/Shanghai")]
+    assert rows == [("S0401", "counter.call_specific", "D003", "K1", "counter 4"),
+                    ("SUP1", "counter.pause_override", "counter 4", "K1", "lunch")]
 
 
 def test_the_board_is_the_lobby_snapshot_typed(app: AppContext) -> None:

@@ -18,6 +18,7 @@ from kiosk.app.tickets import TicketInfo
 from kiosk.app.validate import text, whole
 from kiosk.claims.views import check_view
 from kiosk.models import ClaimCheck, Counter, CounterEvent, Ticket
+from kiosk.privacy import audit
 from kiosk.queue.lobby import Lobby
 
 
@@ -102,11 +103,22 @@ def close_counter(app: AppContext, counter: int) -> CounterView:
 def pause_counter(app: AppContext, counter: int, supervisor: str | None = None,
                   reason: str = "") -> CounterView:
     """Pause (暂停办公); refused while it is the only open counter of one of its services,
-    unless ``supervisor`` overrides (recorded with the pause)."""
+    unless ``supervisor`` overrides (recorded with the pause, and in the audit log)."""
     supervisor = text(supervisor, CounterEvent.supervisor, "主管", "the supervisor")
     why = text(reason, CounterEvent.reason, "原因", "the reason") or ""
-    return _act(app, counter, "pause",
-                lambda lobby: lobby.pause_counter(counter, supervisor, why))
+
+    def pause(lobby: Lobby) -> None:
+        lobby.pause_counter(counter, supervisor, why)
+        event = lobby.session.scalar(
+            select(CounterEvent).where(CounterEvent.branch_id == lobby.branch.id,
+                                       CounterEvent.counter_number == counter,
+                                       CounterEvent.kind == "pause")
+            .order_by(CounterEvent.id.desc()).limit(1))
+        if event is not None and event.supervisor:  # the pause rule was overridden
+            _audit(app, lobby, event.supervisor, "counter.pause_override", f"counter {counter}",
+                   why)
+
+    return _act(app, counter, "pause", pause)
 
 
 def resume_counter(app: AppContext, counter: int) -> CounterView:
@@ -121,10 +133,17 @@ def call_next(app: AppContext, counter: int, staff: str | None = None) -> Counte
 
 def call_number(app: AppContext, counter: int, number: str,
                 staff: str | None = None) -> CounterView:
-    """Call waiting ticket ``number`` out of order (needs a staff id; recorded)."""
+    """Call waiting ticket ``number`` out of order (needs a staff id; recorded with the
+    ticket and in the audit log: it overrides the calling order)."""
     staff = _staff(staff)
-    return _act(app, counter, "call",
-                lambda lobby: lobby.call_number(counter, number, staff))
+
+    def call(lobby: Lobby) -> Ticket:
+        ticket = lobby.call_number(counter, number, staff)
+        _audit(app, lobby, ticket.staff or "", "counter.call_specific", ticket.number,
+               f"counter {counter}")
+        return ticket
+
+    return _act(app, counter, "call", call)
 
 
 def recall(app: AppContext, counter: int) -> CounterView:
@@ -164,6 +183,13 @@ def _number(counter: int) -> int:
 
 def _staff(staff: str | None) -> str | None:
     return text(staff, Counter.staff, "工号", "the staff id")
+
+
+def _audit(app: AppContext, lobby: Lobby, staff: str, action: str, subject: str,
+           detail: str) -> None:
+    """A rule overridden: recorded in the same unit of work as the action."""
+    audit.record(lobby.session, lobby.branch.id, staff=staff, action=action, at=lobby.now,
+                 station=app.station, subject=subject, detail=detail)
 
 
 def _act(app: AppContext, counter: int, action: str,
