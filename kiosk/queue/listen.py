@@ -271,6 +271,8 @@ class _NotifyWaiter:
     def wait(self, seconds: float) -> None:
         import psycopg
 
+        if self.stop.is_set():  # stopped before this waiter was there to be woken
+            return
         try:
             ready, _, _ = select.select([self.conn.fileno(), self._wake_r], [], [],
                                         max(seconds, 0))
