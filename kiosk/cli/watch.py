@@ -19,12 +19,9 @@ import sys
 from types import FrameType
 from typing import TYPE_CHECKING
 
-from kiosk.branch.info import load_branch
-from kiosk.db import unit_of_work
-from kiosk.errors import UsageError
+from kiosk.app import feed as app_feed
+from kiosk.app.feed import FeedItem
 from kiosk.queue import feed
-from kiosk.queue.feed import FeedEvent
-from kiosk.queue.listen import FeedListener
 
 if TYPE_CHECKING:
     from kiosk.cli import Commands, Context
@@ -43,16 +40,10 @@ def register(commands: Commands) -> None:
 
 
 def cmd_watch(ctx: Context, args: argparse.Namespace) -> int:
-    with unit_of_work(ctx.engine) as session:
-        branch = load_branch(session)
-        latest = feed.latest_id(session, branch.id)
-    if args.from_id is not None and not 0 <= args.from_id <= latest:
-        raise UsageError(f"--from 须在 0 到 {latest} 之间",
-                         f"--from must be between 0 and {latest} (the newest event)",
-                         code="bad_position")
-    listener = FeedListener(ctx.engine, latest if args.from_id is None else args.from_id,
-                            branch_id=branch.id, kinds=args.kind,
-                            on_connection=_report_connection)
+    timezone = app_feed.branch_timezone(ctx.app)
+    start = app_feed.feed_position(ctx.app) if args.from_id is None else args.from_id
+    listener = app_feed.feed_listener(ctx.app, start, kinds=args.kind,
+                                      on_connection=_report_connection)
     status = {"code": 0}
 
     def stop(signum: int, _frame: FrameType | None) -> None:
@@ -63,7 +54,8 @@ def cmd_watch(ctx: Context, args: argparse.Namespace) -> int:
     try:
         while not listener.stopped:
             for event in listener.next_events():
-                ctx.emit(event.as_json(branch.timezone), text_line(event, branch.timezone))
+                item = FeedItem.of(event, timezone)
+                ctx.emit(item.to_json(), text_line(item))
     except BrokenPipeError:
         # The reader went away (``kiosk watch | head``): end quietly, and keep Python's
         # final flush of stdout from failing again.
@@ -75,20 +67,19 @@ def cmd_watch(ctx: Context, args: argparse.Namespace) -> int:
     return status["code"]
 
 
-def text_line(event: FeedEvent, timezone: str) -> str:
-    """``10:02:03  #42  call           A012  enquiry   counter 3  S01``."""
-    at = event.as_json(timezone)["at"][11:19]
-    parts = [at, f"#{event.id}", f"{event.kind:<14}"]
-    if event.ticket is not None:
-        parts += [f"{event.ticket:<5}", f"{event.service or '':<9}"]
-    if event.counter is not None:
-        parts.append(f"counter {event.counter}")
-    if event.staff:
-        parts.append(event.staff)
-    if event.kind == "recall":
-        parts.append(f"recall {event.recalls}")
-    elif event.reason and event.kind not in ("issue",):
-        parts.append(event.reason)
+def text_line(item: FeedItem) -> str:
+    """``10:02:03  #42  call           A012   enquiry    counter 3  S01``."""
+    parts = [item.at[11:19], f"#{item.id}", f"{item.type:<14}"]
+    if item.ticket is not None:
+        parts += [f"{item.ticket:<5}", f"{item.service or '':<9}"]
+    if item.counter is not None:
+        parts.append(f"counter {item.counter}")
+    if item.staff:
+        parts.append(item.staff)
+    if item.type == "recall":
+        parts.append(f"recall {item.recalls}")
+    elif item.reason and item.type != "issue":
+        parts.append(item.reason)
     return "  ".join(parts)
 
 
