@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from kiosk import clock
@@ -98,8 +98,7 @@ def _branch(session: Session, branch_id: str | None) -> str:
 
 def latest_id(session: Session, branch_id: str | None = None) -> int:
     """The newest committed position: everything up to it is readable now."""
-    return int(session.scalar(select(FeedCursor.last_pos).where(
-        FeedCursor.branch_id == _branch(session, branch_id))) or 0)
+    return int(session.scalar(_CURSOR, {"bid": _branch(session, branch_id)}) or 0)
 
 
 def events_since(session: Session, after_id: int, *, branch_id: str | None = None,
@@ -141,36 +140,50 @@ def events_since(session: Session, after_id: int, *, branch_id: str | None = Non
     return found, through
 
 
+# The reads are built once with bound parameters (a feed follower reads on every
+# wake-up; building the statements each time cost more than running them).
+_TICKET_ROWS = (
+    select(TicketEvent.feed_pos, TicketEvent.kind, TicketEvent.at, Ticket.number,
+           func.coalesce(TicketEvent.service_code, Ticket.service_code).label("service"),
+           TicketEvent.counter_number,
+           func.coalesce(TicketEvent.recalls, Ticket.recalls).label("recalls"),
+           TicketEvent.staff, TicketEvent.reason, TicketEvent.id)
+    .join(Ticket, Ticket.id == TicketEvent.ticket_id)
+    .where(TicketEvent.branch_id == bindparam("bid"),
+           TicketEvent.feed_pos > bindparam("after"),
+           TicketEvent.feed_pos <= bindparam("upper"))
+    .order_by(TicketEvent.feed_pos).limit(bindparam("limit")))
+_TICKET_ROWS_OF_KINDS = _TICKET_ROWS.where(
+    TicketEvent.kind.in_(bindparam("kinds", expanding=True)))
+_COUNTER_ROWS = (
+    select(CounterEvent.feed_pos, CounterEvent.kind, CounterEvent.at,
+           CounterEvent.counter_number, CounterEvent.staff, CounterEvent.reason,
+           CounterEvent.id)
+    .where(CounterEvent.branch_id == bindparam("bid"),
+           CounterEvent.feed_pos > bindparam("after"),
+           CounterEvent.feed_pos <= bindparam("upper"))
+    .order_by(CounterEvent.feed_pos).limit(bindparam("limit")))
+_COUNTER_ROWS_OF_KINDS = _COUNTER_ROWS.where(
+    CounterEvent.kind.in_(bindparam("kinds", expanding=True)))
+_CURSOR = select(FeedCursor.last_pos).where(FeedCursor.branch_id == bindparam("bid"))
+
+
 def _ticket_rows(session: Session, bid: str, after: int, upper: int,
                  wanted: frozenset[str] | None, limit: int) -> Sequence[Any]:
-    query = (
-        select(TicketEvent.feed_pos, TicketEvent.kind, TicketEvent.at, Ticket.number,
-               func.coalesce(TicketEvent.service_code, Ticket.service_code).label("service"),
-               TicketEvent.counter_number,
-               func.coalesce(TicketEvent.recalls, Ticket.recalls).label("recalls"),
-               TicketEvent.staff, TicketEvent.reason, TicketEvent.id)
-        .join(Ticket, Ticket.id == TicketEvent.ticket_id)
-        .where(TicketEvent.branch_id == bid, TicketEvent.feed_pos > after,
-               TicketEvent.feed_pos <= upper)
-        .order_by(TicketEvent.feed_pos).limit(limit))
-    if wanted is not None:
-        query = query.where(TicketEvent.kind.in_(sorted(wanted & set(TICKET_KINDS))))
-    return session.execute(query).all()
+    params = {"bid": bid, "after": after, "upper": upper, "limit": limit}
+    if wanted is None:
+        return session.execute(_TICKET_ROWS, params).all()
+    return session.execute(_TICKET_ROWS_OF_KINDS, {
+        **params, "kinds": sorted(wanted & set(TICKET_KINDS))}).all()
 
 
 def _counter_rows(session: Session, bid: str, after: int, upper: int,
                   wanted: frozenset[str] | None, limit: int) -> Sequence[Any]:
-    query = (
-        select(CounterEvent.feed_pos, CounterEvent.kind, CounterEvent.at,
-               CounterEvent.counter_number, CounterEvent.staff, CounterEvent.reason,
-               CounterEvent.id)
-        .where(CounterEvent.branch_id == bid, CounterEvent.feed_pos > after,
-               CounterEvent.feed_pos <= upper)
-        .order_by(CounterEvent.feed_pos).limit(limit))
-    if wanted is not None:
-        query = query.where(CounterEvent.kind.in_(
-            sorted(k.removeprefix("counter_") for k in wanted & set(COUNTER_KINDS))))
-    return session.execute(query).all()
+    params = {"bid": bid, "after": after, "upper": upper, "limit": limit}
+    if wanted is None:
+        return session.execute(_COUNTER_ROWS, params).all()
+    kinds = sorted(k.removeprefix("counter_") for k in wanted & set(COUNTER_KINDS))
+    return session.execute(_COUNTER_ROWS_OF_KINDS, {**params, "kinds": kinds}).all()
 
 
 def _ticket_event(row: Any) -> FeedEvent:
