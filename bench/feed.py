@@ -10,7 +10,10 @@ in another; what an idle listener costs; ``events_since`` on a year of history.
 2. Idle cost: CPU time an idle ``kiosk watch`` uses over 10 s; on SQLite also what one
    poll costs (``PRAGMA data_version`` against reading the feed cursor row).
 3. History: ``events_since`` for the newest 50 events of a database holding
-   ``--history-days`` of ``seed-demo`` history, and its query plan.
+   ``--history-days`` of ``seed-demo`` history, and its query plan; the same read on
+   the new database beside it.
+4. PostgreSQL: what the feed trigger adds to a take (300 takes with it, 300 with it
+   dropped, alternating databases).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -154,9 +158,14 @@ def sqlite_probes(path: Path, rounds: int = 20_000) -> dict[str, float]:
     return out
 
 
-def history(engine: Engine, reads: int = 300) -> tuple[int, list[float], str]:
+def latest_position(engine: Engine) -> int:
     with unit_of_work(engine) as session:
-        events = session.scalar(select(func.count()).select_from(TicketEvent)) or 0
+        return feed.latest_id(session)
+
+
+def newest_50(engine: Engine, reads: int = 300) -> list[float]:
+    """Milliseconds of ``events_since`` for the newest 50 events."""
+    with unit_of_work(engine) as session:
         latest = feed.latest_id(session)
         samples = []
         for _ in range(reads):
@@ -164,6 +173,33 @@ def history(engine: Engine, reads: int = 300) -> tuple[int, list[float], str]:
             found, _ = feed.events_since(session, latest - 50, branch_id="BR0001")
             samples.append((time.perf_counter() - started) * 1000)
             assert len(found) == 50
+    return samples
+
+
+def trigger_cost(new_database: Callable[[], str], takes: int = 300) -> dict[str, list[float]]:
+    """Milliseconds per take with the feed trigger and with it dropped (PostgreSQL)."""
+    out: dict[str, list[float]] = {"with the feed trigger": [], "trigger dropped": []}
+    for _ in range(2):
+        for name in out:
+            engine = make_engine(new_database())
+            ensure_ready(engine, big_branch())
+            if name == "trigger dropped":
+                with engine.begin() as conn:
+                    conn.execute(text("DROP TRIGGER ticket_event_feed ON ticket_event"))
+            for _ in range(takes // 2):
+                started = time.perf_counter()
+                with unit_of_work(engine, write=True) as session:
+                    Lobby(session, now=TODAY_10AM).take("enquiry")
+                out[name].append((time.perf_counter() - started) * 1000)
+            engine.dispose()
+    return out
+
+
+def history(engine: Engine) -> tuple[int, list[float], str]:
+    samples = newest_50(engine)
+    with unit_of_work(engine) as session:
+        events = session.scalar(select(func.count()).select_from(TicketEvent)) or 0
+        latest = feed.latest_id(session)
         query = (select(TicketEvent.id).join(Ticket, Ticket.id == TicketEvent.ticket_id)
                  .where(TicketEvent.branch_id == "BR0001", TicketEvent.feed_pos > latest - 50,
                         TicketEvent.feed_pos <= latest)
@@ -205,6 +241,9 @@ def run(name: str, new_url: str, history_url: str, args: argparse.Namespace,
     if engine.dialect.name == "sqlite":
         for probe, micros in sqlite_probes(Path(engine.url.database or "")).items():
             print(f"  one idle poll: {probe:<34} {micros:6.1f} us")
+    while latest_position(engine) < 50:
+        call(engine)
+    print(f"  events_since, newest 50, new database  {summary(newest_50(engine))}")
     engine.dispose()
     if args.history_days:
         history_engine = seeded(history_url, args.history_days, cache)
@@ -233,6 +272,8 @@ def main() -> None:
             try:
                 run("PostgreSQL", server.create_database(), server.create_database(), args,
                     None)
+                for name, samples in trigger_cost(server.create_database).items():
+                    print(f"  take, {name:<22} {summary(samples)}")
             finally:
                 server.stop()
     finally:
