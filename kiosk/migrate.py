@@ -1,38 +1,53 @@
-"""Schema upgrades and first-run seeding, safe when several processes start at once."""
+"""Schema upgrades and first-run seeding, safe when several processes start at once.
+
+Every command calls :func:`ensure_ready`. On an up-to-date database that costs two
+small queries and no Alembic import: the revisions stamped in ``alembic_version`` are
+compared with :data:`kiosk.migrations.heads.HEADS`, written down when a migration is
+added. Alembic is imported only when there is something to migrate."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, inspect, select, text
 
 from kiosk.branch.settings import BranchConfig, apply_config, default_config
 from kiosk.db import unit_of_work
+from kiosk.migrations.heads import HEADS
 from kiosk.models import Branch
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 _MIGRATIONS = Path(__file__).with_name("migrations")
 _ADVISORY_KEY = 0x4B494F53  # "KIOS": serialises PostgreSQL upgrades across PCs
 
 
 def _config() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(_MIGRATIONS))
     return cfg
 
 
 def head_revisions() -> frozenset[str]:
-    """The newest revision of every migration branch. Subsystems branch off the
-    foundation independently, so there may be several heads; all are applied."""
+    """The newest revision of every migration branch, read from the migration scripts
+    (imports Alembic). Subsystems branch off the foundation independently, so there
+    may be several heads; all are applied."""
+    from alembic.script import ScriptDirectory
+
     return frozenset(ScriptDirectory.from_config(_config()).get_heads())
 
 
 def current_revisions(engine: Engine) -> frozenset[str]:
+    """The revisions stamped in the database, read directly (no Alembic import)."""
     with engine.connect() as conn:
-        return frozenset(MigrationContext.configure(conn).get_current_heads())
+        if not inspect(conn).has_table("alembic_version"):
+            return frozenset()
+        return frozenset(conn.execute(text("SELECT version_num FROM alembic_version")).scalars())
 
 
 def upgrade(engine: Engine) -> bool:
@@ -40,9 +55,12 @@ def upgrade(engine: Engine) -> bool:
 
     The whole upgrade runs in one transaction that holds SQLite's write lock or a
     PostgreSQL advisory lock, so two kiosks starting together do not both migrate."""
-    heads = head_revisions()
-    if current_revisions(engine) == heads:
+    if current_revisions(engine) == HEADS:
         return False
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+
+    heads = head_revisions()
     cfg = _config()
     with engine.execution_options(sqlite_begin="IMMEDIATE").begin() as conn:
         if conn.dialect.name == "postgresql":
@@ -71,3 +89,19 @@ def ensure_ready(engine: Engine, config: BranchConfig | None = None) -> bool:
                 return False
         apply_config(session, config or default_config())
         return True
+
+
+def write_heads() -> Path:
+    """Rewrite ``kiosk/migrations/heads.py`` from the migration scripts."""
+    path = _MIGRATIONS / "heads.py"
+    text_ = path.read_text(encoding="utf-8")
+    body = "".join(f'    "{head}",\n' for head in sorted(head_revisions()))
+    path.write_text(text_[:text_.index("HEADS = ")] + "HEADS = frozenset({\n" + body + "})\n",
+                    encoding="utf-8")
+    return path
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] != ["heads"]:
+        sys.exit("usage: python -m kiosk.migrate heads   (rewrites kiosk/migrations/heads.py)")
+    print(write_heads())
