@@ -3,8 +3,9 @@
 Past business days only (today stays untouched), following the branch calendar:
 arrivals peak mid-morning and mid-afternoon, a typical service mix, handling times
 spread around each service's target, a few no-shows and cancellations, care
-priority for some customers. Rows go in with bulk inserts, a few days per
-transaction, so a year (~500k tickets, ~2M events) takes a minute or two.
+priority for some customers, the keypad ratings of finished customers. Rows go in
+with bulk inserts, a few days per transaction, so a year (~500k tickets, ~2M events,
+~420k ratings) takes a few minutes.
 """
 
 from __future__ import annotations
@@ -22,7 +23,18 @@ from kiosk import clock
 from kiosk.branch.info import BranchInfo, load_branch
 from kiosk.db import unit_of_work
 from kiosk.errors import RuleRefused, UsageError
-from kiosk.models import Counter, CounterService, Service, Ticket, TicketEvent, TicketSequence
+from kiosk.models import (
+    Base,
+    Counter,
+    CounterService,
+    Rating,
+    RatingRequest,
+    Service,
+    Ticket,
+    TicketEvent,
+    TicketSequence,
+)
+from kiosk.models.keypads import NOT_RATED
 from kiosk.queue import feed
 
 # Share of the day's customers per service (what a large branch sees).
@@ -34,6 +46,11 @@ HOUR_WEIGHT = {8: 0.6, 9: 1.6, 10: 1.8, 11: 1.3, 12: 0.6, 13: 0.9, 14: 1.5, 15: 
 WEEKDAY_VOLUME = 1900  # customers on a full weekday
 CARE_SHARE, NO_SHOW_SHARE, CANCEL_SHARE = 0.06, 0.04, 0.01
 DAYS_PER_TRANSACTION = 10
+# How finished customers answer the keypad (very satisfied … very dissatisfied), and
+# the share who walk away without pressing (stored as "not rated").
+RATING_WEIGHTS = {"very_satisfied": 0.55, "satisfied": 0.28, "neutral": 0.09,
+                  "dissatisfied": 0.03, "very_dissatisfied": 0.01}
+NOT_RATED_SHARE = 0.04
 
 
 def seed_history(engine: Engine, days: int, seed: int = 1,
@@ -168,7 +185,45 @@ def _seed_day(session: Any, branch: BranchInfo, day: date, rng: random.Random,
         for offset, row in enumerate(rows):
             row["feed_pos"] = first + offset
         session.execute(insert(TicketEvent), rows)
+    _seed_ratings(session, branch, day, rng, tickets, ids)
     session.execute(insert(TicketSequence), [
         {"branch_id": branch.id, "business_date": day, "service_code": code, "last_seq": last}
         for code, last in seqs.items()])
     return len(tickets)
+
+
+def _seed_ratings(session: Any, branch: BranchInfo, day: date, rng: random.Random,
+                  tickets: list[dict[str, Any]], ids: Any) -> None:
+    """Each finished customer was asked by the counter's keypad; most answered, the
+    rest let it time out ("not rated"); a few pressed a key nobody asked for."""
+    finished = [(tid, row) for tid, row in zip(ids, tickets, strict=True)
+                if row["status"] == "done"]
+    answers = rng.choices([*RATING_WEIGHTS, NOT_RATED], k=len(finished),
+                          weights=[*RATING_WEIGHTS.values(), NOT_RATED_SHARE])
+    requests = [{
+        "branch_id": branch.id, "ticket_id": tid, "finish_event_id": None,
+        "counter_number": row["counter_number"], "staff": row["staff"], "keypad_id": None,
+        "requested_at": row["finished_at"], "timeout_s": 30,
+        "status": "not_rated" if value == NOT_RATED else "rated",
+        "closed_at": row["finished_at"] + timedelta(seconds=rng.randrange(3, 31))}
+        for (tid, row), value in zip(finished, answers, strict=True)]
+    # Core inserts (the tables, not the classes): the ORM's bulk path is several times
+    # slower for rows that need no ORM behaviour.
+    requests_table, ratings_table = (Base.metadata.tables[RatingRequest.__tablename__],
+                                     Base.metadata.tables[Rating.__tablename__])
+    request_ids = session.scalars(insert(requests_table).returning(
+        requests_table.c.id, sort_by_parameter_order=True), requests).all() if requests else []
+    ratings = [{
+        "branch_id": branch.id, "ticket_id": request["ticket_id"], "request_id": rid,
+        "business_date": day, "rated_at": request["closed_at"],
+        "counter_number": request["counter_number"], "staff": request["staff"],
+        "value": value, "solicited": True, "source": "keypad"}
+        for request, rid, value in zip(requests, request_ids, answers, strict=True)]
+    for row in rng.sample([r for _, r in finished], k=len(finished) // 100):
+        ratings.append({
+            "branch_id": branch.id, "ticket_id": None, "request_id": None,
+            "business_date": day, "rated_at": row["finished_at"] + timedelta(minutes=2),
+            "counter_number": row["counter_number"], "staff": row["staff"],
+            "value": rng.choice(list(RATING_WEIGHTS)), "solicited": False, "source": "keypad"})
+    if ratings:
+        session.execute(insert(ratings_table), ratings)

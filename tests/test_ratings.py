@@ -16,6 +16,7 @@ from kiosk.feedback.ratings import (
     expire_requests,
     open_request,
     rate_on_screen,
+    rating_page,
     rating_report,
     record_unsolicited,
     scale_values,
@@ -62,8 +63,14 @@ def test_request_answer_not_rated_unsolicited_and_the_report(open_engine: Engine
     assert report["satisfaction_rate"] == 0.5  # (1 + 1) / 4
     assert report["participation_rate"] == 0.75  # 3 answered of 4 asked
     assert report["unsolicited"] == 1
-    assert [r["ticket"] for r in report["ratings"]] == ["A001", "A002", "A003", "A004", None]
-    assert {r["staff"] for r in report["ratings"]} == {"S01"}
+    assert "ratings" not in report  # the list comes a page at a time, on request
+    with unit_of_work(open_engine) as session:
+        listed = rating_page(session, branch, T.date(), T.date(), per_page=3)
+        rest = rating_page(session, branch, T.date(), T.date(), page=2, per_page=3)
+    assert (listed["total"], listed["pages"], rest["page"]) == (5, 2, 2)
+    assert [r["ticket"] for r in listed["ratings"] + rest["ratings"]] == [
+        "A001", "A002", "A003", "A004", None]
+    assert {r["staff"] for r in listed["ratings"] + rest["ratings"]} == {"S01"}
     assert report["by_counter"][0]["counter"] == 1
 
 

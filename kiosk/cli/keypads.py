@@ -53,6 +53,10 @@ def register(commands: Commands) -> None:
                      "satisfaction ratings, rates and the list (business days)")
     p.add_argument("--from", dest="first", help="first business day (YYYY-MM-DD; default today)")
     p.add_argument("--to", dest="last", help="last business day (default: --from)")
+    p.add_argument("--list", action="store_true",
+                   help="also list the individual ratings, a page at a time")
+    p.add_argument("--page", type=int, default=1, help="page of the list (default 1)")
+    p.add_argument("--per-page", type=int, default=100, help="ratings per page (1-500)")
     p = commands.add(commands.top, "rate", cmd_rate_on_screen,
                      "on-screen rating of a finished ticket (counter without keypad)")
     p.add_argument("ticket")
@@ -159,12 +163,16 @@ def _day(text: str | None, default: date) -> date:
 def cmd_ratings(ctx: Context, args: argparse.Namespace) -> None:
     from kiosk import clock
     from kiosk.branch.info import load_branch
-    from kiosk.feedback.ratings import rating_report
+    from kiosk.feedback.ratings import rating_page, rating_report
 
     with unit_of_work(ctx.engine) as session:
         branch = load_branch(session)
         first = _day(args.first, branch.business_date(clock.now()))
-        report = rating_report(session, branch, first, _day(args.last, first))
+        last = _day(args.last, first)
+        report = rating_report(session, branch, first, last)
+        if args.list:
+            report["list"] = rating_page(session, branch, first, last, page=args.page,
+                                         per_page=args.per_page)
 
     def pct(rate: float | None) -> str:
         return "-" if rate is None else f"{rate:.1%}"
@@ -174,6 +182,13 @@ def cmd_ratings(ctx: Context, args: argparse.Namespace) -> None:
              f"{pct(report['participation_rate'])}, not rated {report['not_rated']}"]
     lines += [f"  counter {c['counter']}: {c['given']} ratings, satisfaction "
               f"{pct(c['satisfaction_rate'])}" for c in report["by_counter"]]
+    if args.list:
+        listed = report["list"]
+        lines.append(f"ratings {listed['page']}/{max(listed['pages'], 1)} "
+                     f"({listed['total']} in all):")
+        lines += [f"  {r['at']} {r['ticket'] or '-':<5} counter {r['counter']} "
+                  f"{r['staff'] or '-'} {r['value']} ({r['source']}"
+                  f"{'' if r['solicited'] else ', unsolicited'})" for r in listed["ratings"]]
     ctx.emit(report, "\n".join(lines))
 
 

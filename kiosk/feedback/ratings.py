@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from kiosk.branch.info import BranchInfo
@@ -201,6 +201,9 @@ def _check_value(value: str) -> None:
 
 # ----- the report --------------------------------------------------------------------
 
+# The list of individual ratings comes in pages of at most this many.
+MAX_PAGE_SIZE = 500
+
 
 @dataclass(frozen=True)
 class RateFigures:
@@ -218,57 +221,89 @@ class RateFigures:
         ended = self.answered_requests + self.not_rated
         return round(self.answered_requests / ended, 4) if ended else None
 
+    def __add__(self, other: RateFigures) -> RateFigures:
+        return RateFigures(self.given + other.given, self.satisfied + other.satisfied,
+                           self.not_rated + other.not_rated,
+                           self.answered_requests + other.answered_requests)
+
     def as_dict(self) -> dict[str, Any]:
         return {"given": self.given, "not_rated": self.not_rated,
                 "satisfaction_rate": self.satisfaction_rate,
                 "participation_rate": self.participation_rate}
 
 
-def _figures(rows: list[Rating]) -> RateFigures:
-    given = [r for r in rows if r.value != NOT_RATED]
-    return RateFigures(
-        given=len(given), satisfied=sum(1 for r in given if r.value in SATISFIED),
-        not_rated=len(rows) - len(given),
-        answered_requests=sum(1 for r in given if r.solicited))
+_NONE = RateFigures(0, 0, 0, 0)
+
+
+def _period(branch: BranchInfo, first: date, last: date) -> Any:
+    if last < first:
+        raise UsageError("结束日期早于开始日期", "--to is before --from")
+    return (Rating.branch_id == branch.id, Rating.business_date >= first,
+            Rating.business_date <= last)
 
 
 def rating_report(session: Session, branch: BranchInfo, first: date, last: date) -> dict[str, Any]:
-    """Ratings of business days ``first``..``last``: counts, rates, per counter and
-    per staff member, and every rating (ticket number, counter, staff, time, source)."""
-    if last < first:
-        raise UsageError("结束日期早于开始日期", "--to is before --from")
-    rows = list(session.scalars(select(Rating).where(
-        Rating.branch_id == branch.id, Rating.business_date >= first,
-        Rating.business_date <= last).order_by(Rating.rated_at, Rating.id)))
-    numbers = dict(session.execute(select(Ticket.id, Ticket.number).where(
-        Ticket.id.in_([r.ticket_id for r in rows if r.ticket_id is not None]))).all())
+    """Ratings of business days ``first``..``last``: counts, rates, per counter and per
+    staff member. The database counts them (one grouped query, a few dozen rows
+    whatever the period); the individual ratings are listed by :func:`rating_page`."""
+    grouped = session.execute(
+        select(Rating.counter_number, Rating.staff, Rating.value, Rating.solicited,
+               func.count())
+        .where(*_period(branch, first, last))
+        .group_by(Rating.counter_number, Rating.staff, Rating.value, Rating.solicited)).all()
     counts = {value: 0 for value in (*RATING_VALUES, NOT_RATED)}
-    for row in rows:
-        counts[row.value] += 1
-
-    def grouped(key: str) -> list[dict[str, Any]]:
-        groups: dict[Any, list[Rating]] = {}
-        for row in rows:
-            groups.setdefault(getattr(row, key), []).append(row)
-        return [{key.replace("_number", ""): k, **_figures(v).as_dict()}
-                for k, v in sorted(groups.items(), key=lambda kv: str(kv[0]))]
+    total, unsolicited = _NONE, 0
+    by_counter: dict[int | None, RateFigures] = {}
+    by_staff: dict[str | None, RateFigures] = {}
+    for counter, staff, value, solicited, n in grouped:
+        counts[value] = counts.get(value, 0) + n
+        if not solicited:
+            unsolicited += n
+        given = 0 if value == NOT_RATED else n
+        figures = RateFigures(given=given, satisfied=n if value in SATISFIED else 0,
+                              not_rated=n - given, answered_requests=given if solicited else 0)
+        total += figures
+        by_counter[counter] = by_counter.get(counter, _NONE) + figures
+        by_staff[staff] = by_staff.get(staff, _NONE) + figures
 
     return {
         "branch": branch.id, "from": first.isoformat(), "to": last.isoformat(),
         "scale": int(branch.setting("rating_scale")),
-        **_figures(rows).as_dict(),
-        "unsolicited": sum(1 for r in rows if not r.solicited),
+        **total.as_dict(),
+        "unsolicited": unsolicited,
         "counts": counts,
-        "by_counter": grouped("counter_number"),
-        "by_staff": grouped("staff"),
+        "by_counter": [{"counter": k, **v.as_dict()}
+                       for k, v in sorted(by_counter.items(), key=lambda kv: str(kv[0]))],
+        "by_staff": [{"staff": k, **v.as_dict()}
+                     for k, v in sorted(by_staff.items(), key=lambda kv: str(kv[0]))],
+    }
+
+
+def rating_page(session: Session, branch: BranchInfo, first: date, last: date, *,
+                page: int = 1, per_page: int = 100) -> dict[str, Any]:
+    """One page of the individual ratings of ``first``..``last``, oldest first: time,
+    ticket number, counter, staff, value, solicited, source; with the page number,
+    its size and the total, so a screen can page through a year."""
+    if page < 1 or not 1 <= per_page <= MAX_PAGE_SIZE:
+        raise UsageError(f"页码须 ≥ 1，每页 1 到 {MAX_PAGE_SIZE} 条",
+                         f"the page must be 1 or more and a page 1 to {MAX_PAGE_SIZE} ratings")
+    period = _period(branch, first, last)
+    total = int(session.scalar(select(func.count()).select_from(Rating).where(*period)) or 0)
+    rows = session.execute(
+        select(Rating, Ticket.number).outerjoin(Ticket, Ticket.id == Rating.ticket_id)
+        .where(*period)
+        .order_by(Rating.business_date, Rating.rated_at, Rating.id)
+        .limit(per_page).offset((page - 1) * per_page)).all()
+    return {
+        "page": page, "per_page": per_page, "total": total,
+        "pages": (total + per_page - 1) // per_page,
         "ratings": [{
-            "at": branch.iso(r.rated_at),
-            "ticket": numbers.get(r.ticket_id) if r.ticket_id is not None else None,
-            "counter": r.counter_number, "staff": r.staff, "value": r.value,
-            "solicited": r.solicited, "source": r.source} for r in rows],
+            "at": branch.iso(r.rated_at), "ticket": number, "counter": r.counter_number,
+            "staff": r.staff, "value": r.value, "solicited": r.solicited, "source": r.source}
+            for r, number in rows],
     }
 
 
 __all__ = ["LABELS", "RATING_KEYS", "SCALE_KEYS", "VALUE_OF_KEY", "answer_request",
-           "expire_requests", "open_request", "rate_on_screen", "rating_report",
+           "expire_requests", "open_request", "rate_on_screen", "rating_page", "rating_report",
            "record_unsolicited", "scale_values"]
