@@ -8,4 +8,5 @@ HEADS = frozenset({
     "0003_keypads",
     "0004_claims",
     "0006_counter_ticket_fk",
+    "0007_staff",
 })
