@@ -8,13 +8,27 @@ SQLite is set up on every connection: WAL, foreign keys, a busy timeout, and
 transactions begun by us so that writers can take the write lock up front
 (``BEGIN IMMEDIATE``). On PostgreSQL the engine relies on row locks and
 compare-and-set updates instead.
+
+Writers queue on SQLite. SQLite itself does not queue a writer that finds the write
+lock taken: its busy handler sleeps 1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, then
+100 ms at a time and tries again, so with eight kiosks writing at once a waiting
+writer slept up to a second while the lock, held a few milliseconds at a time, was
+free most of that sleep (docs/BENCHMARKS.md, "Writers that queue"). A write unit of
+work therefore first takes a blocking OS lock (``flock``) on a file beside the
+database (``kiosk.db.writer-lock``) and only then ``BEGIN IMMEDIATE``; it releases it
+after the commit or rollback. The kernel wakes a waiting writer the moment the lock
+is released, and drops the lock of a process that dies, so a crash never leaves it
+held. A writer that waits longer than the busy timeout gets a "database busy" error,
+as it did from SQLite.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +38,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session
 
-from kiosk.errors import UsageError
+from kiosk.errors import KioskError, UsageError
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -100,20 +114,92 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
+def writer_lock_path(engine: Engine) -> Path | None:
+    """The lock file beside a SQLite database file; None for PostgreSQL or an
+    in-memory database."""
+    if not is_sqlite(engine):
+        return None
+    database = engine.url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(f"{database}.writer-lock")
+
+
+@contextmanager
+def writer_lock(engine: Engine, timeout_s: float = SQLITE_BUSY_TIMEOUT_MS / 1000
+                ) -> Iterator[None]:
+    """Hold the database's writer lock (SQLite file databases; nothing otherwise).
+
+    Every acquisition opens the file anew, so two threads of one process exclude
+    each other as two processes do; closing the file releases the lock.
+
+    Raises:
+        KioskError: another writer held the lock for ``timeout_s`` (code
+            ``database_busy``).
+    """
+    path = writer_lock_path(engine)
+    held: set[Path] = _held.__dict__.setdefault("paths", set())
+    if path is None or path in held:  # a unit of work inside one of this thread's own
+        yield
+        return
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o664)
+    try:
+        _lock_file(fd, path, timeout_s)
+        held.add(path)
+        try:
+            yield
+        finally:
+            held.discard(path)
+    finally:
+        os.close(fd)
+
+
+# The lock files this thread holds: a unit of work opened inside another one of the
+# same thread must not wait for its own caller.
+_held = threading.local()
+
+
+def _lock_file(fd: int, path: Path, timeout_s: float) -> None:
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return
+    except BlockingIOError:
+        pass
+    # Somebody writes: wait in the kernel, which wakes us when the lock is released.
+    # flock has no timeout, so the blocking call runs on a helper thread; if it gives
+    # up, closing the file (the caller does) drops the lock the moment it is granted.
+    granted = threading.Event()
+    failure: list[OSError] = []
+
+    def wait() -> None:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError as exc:  # the file was closed after we gave up
+            failure.append(exc)
+        granted.set()
+
+    threading.Thread(target=wait, name="sqlite writer lock", daemon=True).start()
+    if not granted.wait(timeout_s) or failure:
+        raise KioskError("数据库忙，请稍后再试",
+                         f"the database is busy: another writer held {path.name} for "
+                         f"{timeout_s:g} s", code="database_busy")
+
+
 @contextmanager
 def unit_of_work(engine: Engine, *, write: bool = False) -> Iterator[Session]:
     """A session for one user action: commit on success, roll back on error.
 
     ``write=True`` takes SQLite's write lock at BEGIN, so the read-then-write steps of
-    numbering a ticket or calling the next one cannot interleave with another process.
-    """
+    numbering a ticket or calling the next one cannot interleave with another process;
+    writers wait for it in turn on the writer lock file (:func:`writer_lock`)."""
     bind = engine.execution_options(sqlite_begin="IMMEDIATE") if write else engine
-    session = Session(bind=bind, expire_on_commit=False)
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
+    with writer_lock(engine) if write else nullcontext():
+        session = Session(bind=bind, expire_on_commit=False)
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine, inspect, select, text
 
 from kiosk.branch.settings import BranchConfig, apply_config, default_config
-from kiosk.db import unit_of_work
+from kiosk.db import unit_of_work, writer_lock
 from kiosk.migrations.heads import HEADS
 from kiosk.models import Branch
 
@@ -62,7 +62,7 @@ def upgrade(engine: Engine) -> bool:
 
     heads = head_revisions()
     cfg = _config()
-    with engine.execution_options(sqlite_begin="IMMEDIATE").begin() as conn:
+    with writer_lock(engine), engine.execution_options(sqlite_begin="IMMEDIATE").begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _ADVISORY_KEY})
         if frozenset(MigrationContext.configure(conn).get_current_heads()) == heads:
