@@ -65,10 +65,12 @@ def db_url(request: pytest.FixtureRequest) -> str:
 
 
 def open_all_hours(config: BranchConfig | None = None) -> BranchConfig:
-    """The default branch, open every day round the clock, no calendar exceptions."""
+    """The default branch, open every day round the clock, no calendar exceptions
+    (not even the national holidays)."""
     config = config or default_config()
     return replace(config, hours=dict.fromkeys(range(7), ROUND_THE_CLOCK),
-                   holidays=frozenset(), workdays=frozenset())
+                   holidays=frozenset(), workdays=frozenset(),
+                   settings={**config.settings, "national_calendar": False})
 
 
 @pytest.fixture

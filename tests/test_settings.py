@@ -78,7 +78,8 @@ def test_syntax_error_names_file_and_line(tmp_path: Path) -> None:
     (lambda d: d["counters"][0].update(services=["mortgage"]), "counters[0]"),
     (lambda d: d["settings"].update(rating_scale=7), "settings.rating_scale"),
     (lambda d: d["settings"].update(recall_limit="two"), "settings.recall_limit"),
-    (lambda d: d["calendar"]["workdays"].append(d["calendar"]["holidays"][0]), "calendar"),
+    (lambda d: d["calendar"].update(holidays=["2026-10-01"], workdays=["2026-10-01"]),
+     "calendar"),
 ])
 def test_semantic_errors_name_the_field(engine: Engine, edit, where: str) -> None:  # type: ignore[no-untyped-def]
     doc = tomllib.loads(export_text(engine))

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kiosk import clock
+from kiosk.branch.calendar import CalendarGap, calendar_gap, layered
 from kiosk.errors import UsageError
 from kiosk.models import Branch, CalendarDay, OpeningHours, Setting
 
@@ -21,6 +22,7 @@ SETTING_DEFAULTS: dict[str, Any] = {
     "feedback_working_days": 2,
     "rating_scale": 4,
     "claims_fast_lane": False,
+    "national_calendar": True,  # national holidays under the branch's own (branch.calendar)
     "pin_max_attempts": 5,
     "pin_lockout_minutes": 5,
     "staff_idle_lock_minutes": 5,
@@ -56,7 +58,16 @@ class BranchProfile:
 
 @dataclass(frozen=True)
 class BranchInfo(BranchProfile):
-    """The branch as one action sees it, with the calendar rules."""
+    """The branch as one action sees it, with the calendar rules. ``holidays`` and
+    ``workdays`` are the national calendar with the branch's own entries on top
+    (:mod:`kiosk.branch.calendar`); ``own_years`` the years the branch has entries for."""
+
+    own_years: frozenset[int] = frozenset()
+
+    def calendar_gap(self, today: date) -> CalendarGap | None:
+        """This year or the coming one has no holiday calendar (None: both have)."""
+        return calendar_gap(today, self.own_years,
+                            national=bool(self.setting("national_calendar")))
 
     def setting(self, key: str) -> Any:
         return self.settings.get(key, SETTING_DEFAULTS[key])
@@ -154,10 +165,13 @@ def _read_branch(session: Session, bid: str) -> BranchInfo:
     days = list(session.scalars(select(CalendarDay).where(CalendarDay.branch_id == bid)))
     settings = {s.key: s.value for s in session.scalars(
         select(Setting).where(Setting.branch_id == bid))}
+    holidays, workdays = layered(
+        frozenset(d.day for d in days if d.kind == "holiday"),
+        frozenset(d.day for d in days if d.kind == "workday"),
+        national=bool(settings.get("national_calendar", SETTING_DEFAULTS["national_calendar"])))
     return BranchInfo(
         id=bid, name_zh=branch.name_zh, name_en=branch.name_en, address=branch.address,
         hotline=branch.hotline, timezone=branch.timezone, hours=hours,
-        holidays=frozenset(d.day for d in days if d.kind == "holiday"),
-        workdays=frozenset(d.day for d in days if d.kind == "workday"),
-        settings=settings,
+        holidays=holidays, workdays=workdays, settings=settings,
+        own_years=frozenset(d.day.year for d in days),
     )

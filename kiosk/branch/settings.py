@@ -48,6 +48,7 @@ SETTING_TYPES: dict[str, type | tuple[type, ...]] = {
     "feedback_working_days": int,
     "rating_scale": int,
     "claims_fast_lane": bool,
+    "national_calendar": bool,
     "pin_max_attempts": int,
     "pin_lockout_minutes": int,
     "staff_idle_lock_minutes": int,

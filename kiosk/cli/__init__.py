@@ -43,6 +43,10 @@ COMMAND_MODULES = [
 
 Handler = Callable[["Context", argparse.Namespace], Any]
 
+# Commands staff run (not a customer's ticket): after them, stderr says when this year
+# or the coming one has no public holiday calendar (kiosk.branch.calendar).
+STAFF_COMMANDS = frozenset({"init", "settings", "counter", "queue", "day", "ratings"})
+
 
 @dataclass
 class Context:
@@ -146,6 +150,21 @@ def build_parser(extra_modules: Sequence[str] = ()) -> argparse.ArgumentParser:
     return parser
 
 
+def _calendar_notice(ctx: Context) -> None:
+    from kiosk import clock
+    from kiosk.branch.info import load_branch
+    from kiosk.db import unit_of_work
+
+    try:
+        with unit_of_work(ctx.engine) as session:
+            branch = load_branch(session)
+        gap = branch.calendar_gap(branch.business_date(clock.now()))
+    except (KioskError, OperationalError):
+        return  # the command itself succeeded: a notice never turns it into a failure
+    if gap is not None:
+        print(f"注意：{gap.zh}\nnote: {gap.en}", file=sys.stderr)
+
+
 def _report(ctx: Context, exc: KioskError, status: int) -> int:
     print(exc.bilingual(), file=sys.stderr)
     if ctx.json:
@@ -179,6 +198,8 @@ def main(argv: Sequence[str] | None = None, *, extra_modules: Sequence[str] = ()
     ctx = Context(db_url=args.db, json=getattr(args, "json", False))
     try:
         result = args.handler(ctx, args)
+        if args.command in STAFF_COMMANDS:
+            _calendar_notice(ctx)
         return int(result) if isinstance(result, int) else EXIT_OK
     except RuleRefused as exc:
         return _report(ctx, exc, EXIT_REFUSED)
