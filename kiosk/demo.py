@@ -11,6 +11,7 @@ asked for a rating by the keypad service, and simulated customers press a key.
 
 from __future__ import annotations
 
+import logging
 import random
 import time
 from collections.abc import Callable, Iterator
@@ -37,13 +38,17 @@ from printers.simulators.printer import FakePrinter
 ROUND_THE_CLOCK = (clock_time(0, 0), clock_time(23, 59, 59))
 SERVICES = ["enquiry", "claims", "payments", "policy_change", "new_business", "complaints"]
 WAITING_FOR_RATING = 1  # KP1 keypad state
+DRAIN_S = 10.0  # at most this long for the last key presses to be stored on exit
+log = logging.getLogger(__name__)
 
 
 @contextmanager
 def simulated_devices(app: AppContext, counters: list[int]) -> Iterator[
         tuple[FakePrinter, FakeKeypadBus]]:
     """A fake printer and one fake keypad per counter, configured as the branch's
-    devices, with the keypad service running; everything stopped on exit."""
+    devices, with the keypad service running; everything stopped on exit, in order:
+    the keypads' last presses are stored first (:func:`drain_keypads`), then the
+    keypad service stops, then the keypads, then the printer."""
     printer = FakePrinter("ok").start()
     keypads = FakeKeypadBus(counters)
     service: KeypadService | None = None
@@ -56,10 +61,25 @@ def simulated_devices(app: AppContext, counters: list[int]) -> Iterator[
         yield printer, keypads
     finally:
         if service is not None:
+            if not drain_keypads(keypads, counters):
+                log.warning("demo: keypad presses not stored within %s s", DRAIN_S)
             service.stop()
         keypads.stop()
         close_all()
         printer.stop()
+
+
+def drain_keypads(keypads: FakeKeypadBus, counters: list[int],
+                  timeout_s: float = DRAIN_S) -> bool:
+    """Wait until no keypad holds an event the service has not taken: a keypad deletes
+    an event only when the host acknowledges it, and the service acknowledges only
+    after the rating is committed. False if some are still held at ``timeout_s``."""
+    deadline = time.monotonic() + timeout_s
+    while any(keypads.state(a)["pending"] for a in counters):
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.05)
+    return True
 
 
 def run_demo(app: AppContext, steps: int = 0, pace_s: float = 1.0, seed: int = 7,
@@ -67,8 +87,10 @@ def run_demo(app: AppContext, steps: int = 0, pace_s: float = 1.0, seed: int = 7
     """Simulate customers, counters and devices; ``steps`` customers (0 = until Ctrl-C).
     Everything goes through the application layer, as the screens will."""
     say = say or (lambda line: print(line, flush=True))
-    apply_settings(app, replace(default_config(), hours=dict.fromkeys(range(7), ROUND_THE_CLOCK),
-                                holidays=frozenset(), workdays=frozenset()))
+    config = default_config()
+    apply_settings(app, replace(config, hours=dict.fromkeys(range(7), ROUND_THE_CLOCK),
+                                holidays=frozenset(), workdays=frozenset(),
+                                settings={**config.settings, "national_calendar": False}))
     counters = []
     for counter in lobby_board(app).counters:
         counters.append(counter.number)
