@@ -77,6 +77,9 @@ def ensure_ready(engine: Engine, config: BranchConfig | None = None) -> bool:
 
     Returns True when the branch settings were seeded now."""
     upgrade(engine)
+    with unit_of_work(engine) as session:  # the usual case, without the write lock
+        if session.scalar(select(Branch.id).limit(1)) is not None:
+            return False
     with unit_of_work(engine, write=True) as session:
         if session.scalar(select(Branch.id).limit(1)) is not None:
             return False

@@ -1,0 +1,62 @@
+"""Cold start of a command on an up-to-date database.
+
+    .venv/bin/python bench/cold_start.py [--runs 20]
+
+Runs ``kiosk queue`` (as ``python -m kiosk``, the installed ``kiosk`` script does the
+same plus the screens' command table) --runs times in fresh processes against a
+migrated SQLite file, and for scale the bare interpreter and the same command with
+Alembic imported first, as every command did before the schema check read
+``alembic_version`` directly. Target (issue 8): <= 0.3 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+WITH_ALEMBIC = ("import alembic.command, alembic.script, alembic.runtime.migration, sys; "
+                "from kiosk.cli import main; sys.exit(main())")
+
+
+def timed(cmd: list[str], runs: int, env: dict[str, str]) -> list[float]:
+    out = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, check=True, env=env, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=20)
+    args = parser.parse_args()
+    print(f"load average before: {os.getloadavg()[0]:.1f}")
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{tmp}/k.db"
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "KIOSK_NOW": "2026-11-23T10:00:00+08:00"}
+        subprocess.run([sys.executable, "-m", "kiosk", "--db", url, "init"], check=True,
+                       env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for label, cmd in [
+            ("python -c pass", [sys.executable, "-c", "pass"]),
+            ("kiosk queue", [sys.executable, "-m", "kiosk", "--db", url, "queue"]),
+            ("kiosk queue, Alembic imported (before)",
+             [sys.executable, "-c", WITH_ALEMBIC, "--db", url, "queue"]),
+        ]:
+            samples = timed(cmd, args.runs, env)
+            print(f"  {label:<40} median {statistics.median(samples):6.0f} ms   "
+                  f"min {min(samples):6.0f} ms   max {max(samples):6.0f} ms   (n={args.runs})")
+    print(f"load average after: {os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()
