@@ -131,3 +131,25 @@ def test_seeded_history_has_a_rating_for_every_finished_customer(engine: Engine)
     assert all(r.ticket_id is None and r.request_id is None for r in unsolicited)
     assert report["given"] + report["not_rated"] == done + len(unsolicited)
     assert 0.7 < report["satisfaction_rate"] < 0.95
+
+
+def test_sqlite_counts_the_report_from_its_index_without_sorting(engine: Engine) -> None:
+    """The report's query reads only ix_rating_report, whose order is the grouping:
+    no rating row is read and the period is not sorted (a year is ~400,000 ratings)."""
+    from sqlalchemy import event
+
+    captured: list[tuple[str, Any]] = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _grab(_conn: object, _cursor: object, statement: str, parameters: Any,
+              *_: object) -> None:
+        if "GROUP BY" in statement and "FROM rating" in statement:
+            captured.append((statement, parameters))
+
+    with unit_of_work(engine) as session:
+        rating_report(session, load_branch(session), DAYS[0], DAYS[-1])
+        ((statement, parameters),) = captured
+        plan = " | ".join(row[-1] for row in session.connection().exec_driver_sql(
+            f"EXPLAIN QUERY PLAN {statement}", parameters))
+    assert "COVERING INDEX ix_rating_report" in plan
+    assert "TEMP B-TREE" not in plan

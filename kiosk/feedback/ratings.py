@@ -244,13 +244,16 @@ def _period(branch: BranchInfo, first: date, last: date) -> Any:
 
 def rating_report(session: Session, branch: BranchInfo, first: date, last: date) -> dict[str, Any]:
     """Ratings of business days ``first``..``last``: counts, rates, per counter and per
-    staff member. The database counts them (one grouped query, a few dozen rows
-    whatever the period); the individual ratings are listed by :func:`rating_page`."""
+    staff member. The database counts them (one grouped query, a few dozen rows a
+    day); the individual ratings are listed by :func:`rating_page`."""
+    # Grouped by day first, in the order of the index that covers it
+    # (ix_rating_report): the database streams the groups without sorting the period.
     grouped = session.execute(
         select(Rating.counter_number, Rating.staff, Rating.value, Rating.solicited,
                func.count())
         .where(*_period(branch, first, last))
-        .group_by(Rating.counter_number, Rating.staff, Rating.value, Rating.solicited)).all()
+        .group_by(Rating.business_date, Rating.counter_number, Rating.staff, Rating.value,
+                  Rating.solicited)).all()
     counts = {value: 0 for value in (*RATING_VALUES, NOT_RATED)}
     total, unsolicited = _NONE, 0
     by_counter: dict[int | None, RateFigures] = {}

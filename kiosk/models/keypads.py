@@ -103,7 +103,9 @@ class Rating(BranchScoped, Base):
     an unsolicited rating has no ticket but the counter and staff of that moment."""
 
     __tablename__ = "rating"
-    __table_args__ = (Index("ix_rating_day", "branch_id", "business_date"),)
+    # Covers the report: a period's ratings counted by day, counter, staff, value.
+    __table_args__ = (Index("ix_rating_report", "branch_id", "business_date",
+                            "counter_number", "staff", "value", "solicited"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     branch_id: Mapped[str] = mapped_column(ForeignKey("branch.id"))
