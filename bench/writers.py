@@ -1,7 +1,7 @@
 """Writers that queue: 8 processes taking tickets at once, latency of every take.
 
     .venv/bin/python bench/writers.py [--writers 8] [--takes 50] [--runs 3]
-                                      [--skip-postgres] [--without-lock-file]
+                                      [--skip-postgres] [--skip-sqlite] [--without-lock-file]
 
 Each writer process connects, waits for a common start signal, then takes ``--takes``
 tickets one after another, each one whole write unit of work (``Lobby.take`` and its
@@ -115,6 +115,7 @@ def main() -> None:
     parser.add_argument("--takes", type=int, default=50)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--skip-postgres", action="store_true")
+    parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--without-lock-file", action="store_true",
                         help="SQLite writers wait in SQLite's busy handler (as before)")
     parser.add_argument("--worker", nargs=3, metavar=("URL", "TAKES", "GO"))
@@ -124,7 +125,7 @@ def main() -> None:
         return
     how = "busy handler" if args.without_lock_file else "lock file"
     print(f"{args.writers} processes x {args.takes} takes at once, per take:")
-    for n in range(1, args.runs + 1):
+    for n in range(1, 0 if args.skip_sqlite else args.runs + 1):
         with tempfile.TemporaryDirectory() as tmp:
             show(f"SQLite ({how}) run {n}",
                  run(f"sqlite:///{tmp}/w.db", args.writers, args.takes, args.without_lock_file))
