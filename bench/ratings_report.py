@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import func, select  # noqa: E402
+from sqlalchemy import func, insert, select  # noqa: E402
 
 from kiosk import clock  # noqa: E402
 from kiosk.branch.info import load_branch  # noqa: E402
@@ -47,6 +47,28 @@ def seed(url: str, days: int) -> None:
     kiosk(url, "init")
     kiosk(url, "seed-demo", "--days", str(days))
     print(f"  seeded with kiosk seed-demo --days {days} in {time.perf_counter() - started:.0f} s")
+
+
+def copy_ratings(sqlite_file: Path, url: str) -> None:
+    """The SQLite year's ratings, into a fresh PostgreSQL database (Core inserts)."""
+    from kiosk.migrate import ensure_ready
+    from kiosk.models import Base
+
+    started = time.perf_counter()
+    source, target = make_engine(f"sqlite:///{sqlite_file}"), make_engine(url)
+    ensure_ready(target)
+    table = Base.metadata.tables["rating"]
+    with source.connect() as read, target.begin() as write:
+        rows = [dict(r._mapping) for r in read.execute(select(table))]
+        for row in rows:
+            row.pop("id")
+            row.update(ticket_id=None, request_id=None)
+        for start in range(0, len(rows), 20_000):
+            write.execute(insert(table), rows[start:start + 20_000])
+    source.dispose()
+    target.dispose()
+    print(f"  copied {len(rows):,} ratings from {sqlite_file.name} in "
+          f"{time.perf_counter() - started:.0f} s (ticket and request links left empty)")
 
 
 def timed(fn: object, repeat: int) -> tuple[list[float], list[float]]:
@@ -107,6 +129,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--skip-postgres", action="store_true")
     parser.add_argument("--skip-sqlite", action="store_true")
+    parser.add_argument("--postgres-from-sqlite", action="store_true",
+                        help="copy the SQLite year's ratings into PostgreSQL instead of "
+                             "seeding it (seed-demo on PostgreSQL takes hours on a busy "
+                             "machine); ticket and request links are left empty")
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()[0]:.1f}")
     if not args.skip_sqlite:
@@ -125,7 +151,10 @@ def main() -> None:
         server.start()
         try:
             url = server.create_database()
-            seed(url, args.days)
+            if args.postgres_from_sqlite:
+                copy_ratings(CACHE / f"ratings-{args.days}d.db", url)
+            else:
+                seed(url, args.days)
             measure("PostgreSQL", url, args.days, args.repeat)
         finally:
             server.stop()
