@@ -151,6 +151,8 @@ def build_parser(extra_modules: Sequence[str] = ()) -> argparse.ArgumentParser:
 
 
 def _calendar_notice(ctx: Context) -> None:
+    from sqlalchemy.exc import SQLAlchemyError
+
     from kiosk import clock
     from kiosk.branch.info import load_branch
     from kiosk.db import unit_of_work
@@ -159,7 +161,7 @@ def _calendar_notice(ctx: Context) -> None:
         with unit_of_work(ctx.engine) as session:
             branch = load_branch(session)
         gap = branch.calendar_gap(branch.business_date(clock.now()))
-    except (KioskError, OperationalError):
+    except (KioskError, SQLAlchemyError):
         return  # the command itself succeeded: a notice never turns it into a failure
     if gap is not None:
         print(f"注意：{gap.zh}\nnote: {gap.en}", file=sys.stderr)

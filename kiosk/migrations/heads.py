@@ -7,6 +7,7 @@ HEADS = frozenset({
     "0002_printing",
     "0004_claims",
     "0006_counter_ticket_fk",
+    "0007_feed",
     "0007_staff",
     "0008_rating_report_index",
 })
