@@ -78,9 +78,9 @@ def text_line(item: FeedItem) -> str:
         parts.append(item.staff)
     if item.type == "recall":
         parts.append(f"recall {item.recalls}")
-    elif item.reason and item.type != "issue":
+    elif item.reason and item.reason != "normal":  # an issue's reason is its priority
         parts.append(item.reason)
-    return "  ".join(parts)
+    return "  ".join(parts).rstrip()
 
 
 def _report_connection(connected: bool, reason: str) -> None:
