@@ -4,9 +4,12 @@ Built on pyserial's ``serial_for_url``, so a device path (``/dev/ttyUSB0``, a
 ``/dev/serial/by-path/...`` symlink, a pty) and URLs (``socket://host:9100``,
 ``spy://PORT?file=trace.txt``, ``loop://``) all work.
 
-- **One writer per port**: :func:`link_for` hands every caller in the process the same
-  :class:`PrinterLink` for a URL, and a lock around each job and each status query
-  means a ``DLE EOT`` is never injected inside another command.
+- **One writer per port, across processes**: :func:`link_for` hands every caller in
+  the process the same :class:`PrinterLink` for a URL, and :meth:`PrinterLink.hold`
+  (a thread lock plus an OS file lock on the port, :class:`PortLock`) is held around
+  each opening, each job and each status query. So a ``DLE EOT`` is never injected
+  inside another command, and two processes on one PC (the kiosk screen and a
+  ``kiosk print run``) take turns instead of reading each other's status replies.
 - **Status**: ``DLE EOT 1..4``, each answered within ``status_timeout_s`` or counted
   as no reply (unknown, never OK).
 - **Unplug**: pyserial raises ``SerialException``, ``OSError`` or ``termios.error``
@@ -36,6 +39,7 @@ from printers.escpos.builder import (
     status_query,
 )
 from printers.escpos.decode import Tokenizer
+from printers.escpos.portlock import PORT_WAIT_S, PortLock
 from printers.escpos.profiles import PrinterProfile
 
 SERIAL_ERRORS = (serial.SerialException, OSError, termios.error)
@@ -87,17 +91,34 @@ def _segments(data: bytes, chunk: int = 4096) -> Iterator[bytes]:
 
 
 class PrinterLink:
-    """The one writer of a printer port in this process."""
+    """The one writer of a printer port in this process; it takes turns with the
+    writers of other processes through the port lock."""
 
     def __init__(self, url: str, profile: PrinterProfile, *,
-                 status_timeout_s: float = 0.2) -> None:
+                 status_timeout_s: float = 0.2, port_wait_s: float = PORT_WAIT_S) -> None:
         self.url = url
         self.profile = profile
         self.status_timeout_s = status_timeout_s
         self._lock = threading.RLock()
+        self.port_lock = PortLock(url, port_wait_s)
         self._port: serial.SerialBase | None = None
         self._failures = 0
         self.reopened = 0
+
+    @contextlib.contextmanager
+    def hold(self) -> Iterator[None]:
+        """Hold the port for this thread and against every other process (re-entrant):
+        a caller that must claim, send and settle a job in one turn wraps it all.
+
+        Raises:
+            PortBusy: another process kept the port longer than ``port_wait_s``.
+        """
+        with self._lock:
+            self.port_lock.acquire()
+            try:
+                yield
+            finally:
+                self.port_lock.release()
 
     # ----- opening ---------------------------------------------------------------
 
@@ -136,7 +157,7 @@ class PrinterLink:
         Raises:
             DeviceError: the port could not be opened in ``attempts`` tries.
         """
-        with self._lock:
+        with self.hold():
             for attempt in range(attempts):
                 try:
                     port = self._open()
@@ -175,8 +196,12 @@ class PrinterLink:
     # ----- status and printing -----------------------------------------------------
 
     def status(self) -> PrinterStatus:
-        """``DLE EOT 1..4``; unknown (never OK) when the port is gone or silent."""
-        with self._lock:
+        """``DLE EOT 1..4``; unknown (never OK) when the port is gone or silent.
+
+        Raises:
+            PortBusy: another process kept the port too long (see :meth:`hold`).
+        """
+        with self.hold():
             try:
                 port = self._open()
             except DeviceError:
@@ -202,7 +227,7 @@ class PrinterLink:
             DeviceError: the port could not be opened, or failed during the job (the
                 port is then closed; the next call reopens it).
         """
-        with self._lock:
+        with self.hold():
             if not self.is_open:
                 self.open()
             status = None
