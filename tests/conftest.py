@@ -34,6 +34,8 @@ def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.delenv("KIOSK_DB_URL", raising=False)
     monkeypatch.delenv("KIOSK_NOW", raising=False)
     monkeypatch.delenv("KIOSK_BRANCH", raising=False)
+    monkeypatch.delenv("KIOSK_STATION", raising=False)
+    monkeypatch.setenv("KIOSK_LOCK_DIR", str(tmp_path / "locks"))
 
 
 @pytest.fixture(scope="session")

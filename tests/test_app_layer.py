@@ -91,7 +91,8 @@ def test_taking_a_ticket_answers_the_number_the_qr_and_the_print(
     assert "D001" in no_printer.print.error.en  # the number is never lost with the error
 
     with app.write() as session:
-        printing.set_printer(session, str(printer.link), "generic-80", "text")
+        printing.set_printer(session, str(printer.link), "generic-80", "text",
+                             station=app.station)
     printed = take_ticket(app, "claims", "care", print_ticket=True)
     assert printed.print is not None
     assert printed.print.status == "printed"

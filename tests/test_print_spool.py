@@ -14,7 +14,8 @@ from sqlalchemy import Engine
 
 from kiosk.branch.settings import apply_config
 from kiosk.db import unit_of_work
-from kiosk.devices import printing
+from kiosk.devices import printing, spool
+from kiosk.devices.stations import resolve_station
 from kiosk.queue.lobby import Lobby
 from printers.simulators.printer import FakePrinter
 from tests.conftest import MONDAY_10AM, open_all_hours
@@ -119,10 +120,11 @@ def test_unplug_mid_job_then_replug_prints_the_job_again_once(
 def test_a_crash_while_sending_is_resumed_on_restart_after_the_lease(
         lobby_engine: Engine, printer: FakePrinter, monkeypatch: pytest.MonkeyPatch) -> None:
     number = take(lobby_engine)
-    claimed = printing._claim(lobby_engine, MONDAY_10AM)  # the process dies after this
+    # The process dies after this claim.
+    claimed = spool.claim_next(lobby_engine, resolve_station(), MONDAY_10AM)
     assert claimed is not None
     assert printing.run_spool(lobby_engine).printed == []  # lease still held
-    later = (MONDAY_10AM + printing.LEASE * 2).isoformat()
+    later = (MONDAY_10AM + spool.LEASE * 2).isoformat()
     monkeypatch.setenv("KIOSK_NOW", later)
     assert len(printing.run_spool(lobby_engine).printed) == 1
     assert printer.wait_for(lambda p: printed_numbers(p) == [number])
@@ -213,7 +215,7 @@ def test_a_printer_refusing_jobs_for_long_never_makes_them_fail(
         lobby_engine: Engine, printer: FakePrinter, monkeypatch: pytest.MonkeyPatch) -> None:
     # Paper out through many spool runs (every ticket taken runs the spool): the
     # printer refused before a byte was sent, so the job is not given up on.
-    monkeypatch.setattr(printing, "MAX_ATTEMPTS", 2)
+    monkeypatch.setattr(spool, "MAX_ATTEMPTS", 2)
     printer.set_state("paper_out")
     number = take(lobby_engine)
     for _ in range(4):

@@ -9,8 +9,6 @@ worker thread, never on the GUI thread.
 
 from __future__ import annotations
 
-import os
-import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,8 +23,11 @@ from kiosk.db import make_engine, resolve_url, unit_of_work
 
 def resolve_station(name: str | None = None) -> str:
     """The station this process acts for: ``name``, else ``KIOSK_STATION``, else the
-    host name."""
-    return (name or os.environ.get("KIOSK_STATION") or socket.gethostname()).strip()
+    host name (:func:`kiosk.devices.stations.resolve_station`; a name that cannot be a
+    station is a ``UsageError``)."""
+    from kiosk.devices.stations import resolve_station as resolve
+
+    return resolve(name)
 
 
 @dataclass

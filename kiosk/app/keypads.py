@@ -97,7 +97,8 @@ def parse_map(text_: str) -> dict[int, int]:
 
 def configure_keypads(app: AppContext, port: str, mapping: dict[int, int], *,
                       baud: int = 9600, timeout_s: int = 30) -> KeypadPortInfo:
-    """The keypads on ``port``: address → counter, and how long each waits for a rating."""
+    """The keypads on the station's ``port``: address → counter, and how long each
+    waits for a rating."""
     from kiosk.devices.keypad_ports import configure_port
 
     port = text(port, KeypadPort.url, "评价器端口", "the keypad port", required=True) or ""
@@ -105,7 +106,8 @@ def configure_keypads(app: AppContext, port: str, mapping: dict[int, int], *,
     for counter in mapping.values():
         whole(counter, "窗口号", "the counter number")
     with app.write() as session:
-        config = configure_port(session, port, mapping, baud=baud, rating_timeout_s=timeout_s)
+        config = configure_port(session, port, mapping, baud=baud, rating_timeout_s=timeout_s,
+                                station=app.station)
     return KeypadPortInfo(config.url, config.baud, config.rating_timeout_s, tuple(
         KeypadMapping(a, c) for a, c in sorted(config.counters.items())))
 
@@ -203,11 +205,11 @@ def serve_keypads(app: AppContext, *, seconds: float | None = None,
     with app.read() as session:
         ports = tuple(KeypadPortInfo(c.url, c.baud, c.rating_timeout_s, tuple(
             KeypadMapping(a, n) for a, n in sorted(c.counters.items())))
-            for c in port_configs(session))
+            for c in port_configs(session, app.station))
     for port in ports:
         if started is not None:
             started(port)
-    service = KeypadService(app.engine)
+    service = KeypadService(app.engine, station=app.station)
     with database_errors(app.engine):
         _run_for(seconds, service.start, service.stop)
     return ports

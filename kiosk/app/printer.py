@@ -62,10 +62,12 @@ def printer_profile(name: str = DEFAULT_PROFILE, mode: str | None = None,
 
 def set_printer(app: AppContext, port: str, profile_name: str = DEFAULT_PROFILE,
                 mode: str | None = None, baud: int | None = None) -> PrinterInfo:
-    """Store the receipt printer (the profile and mode must exist, the port be named)."""
+    """Store the station's receipt printer (the profile and mode must exist, the port
+    be named)."""
     port = text(port, Printer.port, "打印机端口", "the printer port", required=True) or ""
     with app.write() as session:
-        setting = printing.set_printer(session, port, profile_name, mode, baud)
+        setting = printing.set_printer(session, port, profile_name, mode, baud,
+                                       station=app.station)
     return _printer_info(setting.port, setting.profile)
 
 
@@ -102,7 +104,7 @@ def printer_status(app: AppContext) -> PrinterState:
     """The configured receipt printer and what it answers now (status unknown, never
     assumed OK, when it does not answer)."""
     with app.read() as session:
-        setting = printing.printer_setting(session)
+        setting = printing.printer_setting(session, app.station)
     if setting is None:
         return PrinterState(None, None)
     return PrinterState(_printer_info(setting.port, setting.profile),
@@ -138,6 +140,7 @@ def _printer_info(port: str, prof: PrinterProfile) -> PrinterInfo:
 @dataclass(frozen=True)
 class PrintJobInfo(Result):
     id: int
+    station: str
     kind: str
     reference: str
     state: str
@@ -163,24 +166,32 @@ class SpoolResult(Result):
     waiting: tuple[int, ...]
     error: str | None
     job: PrintJobInfo | None = None
+    expired: tuple[int, ...] = ()
     failure: DeviceError | None = field(default=None, metadata=NOT_JSON, compare=False)
 
 
-def print_jobs(app: AppContext, states: tuple[str, ...] = ()) -> PrintJobs:
-    """The newest jobs first (at most 100), only those in ``states`` if given."""
+def print_jobs(app: AppContext, states: tuple[str, ...] = (), *,
+               every_station: bool = False) -> PrintJobs:
+    """The station's newest jobs first (at most 100; ``every_station``: all stations'),
+    only those in ``states`` if given."""
     for state in states:
         choice(state, JOB_STATES, "打印任务状态", "the job state")
     with app.read() as session:
-        return PrintJobs(tuple(_job(j) for j in printing.jobs(session, states or None)))
+        return PrintJobs(tuple(_job(j) for j in printing.jobs(
+            session, states or None, station=None if every_station else app.station)))
 
 
 def retry_job(app: AppContext, job_id: int) -> SpoolResult:
-    """Queue a job again (a done or cancelled one is reprinted as a new job) and run
-    the spool; ``job`` is the job sent again."""
+    """Queue a job again (a done, cancelled or expired one is reprinted as a new job)
+    and, if it is this station's, run the spool; ``job`` is the job sent again. Another
+    station's job is printed by that station's spool."""
     _job_id(job_id)
     with app.write() as session:
-        again = printing.retry(session, job_id).id
-    return _with_job(app, run_spool(app), again)
+        again = printing.retry(session, job_id)
+        job_id, station = again.id, again.station
+    if station != app.station:
+        return _with_job(app, SpoolResult((), (job_id,), None), job_id)
+    return _with_job(app, run_spool(app), job_id)
 
 
 def cancel_job(app: AppContext, job_id: int) -> PrintJobInfo:
@@ -191,20 +202,23 @@ def cancel_job(app: AppContext, job_id: int) -> PrintJobInfo:
 
 
 def run_spool(app: AppContext) -> SpoolResult:
-    """Send every waiting job now, oldest first, until the printer stops taking them."""
+    """Send the station's waiting jobs now, oldest first, until the printer stops
+    taking them (queue tickets past ``ticket_print_expiry_min`` expire instead)."""
     try:
         with database_errors(app.engine):
-            run = printing.run_spool(app.engine)
+            run = printing.run_spool(app.engine, station=app.station)
     finally:
         close_all()
     return SpoolResult(tuple(run.printed), tuple(run.waiting),
-                       None if run.error is None else run.error.en, failure=run.error)
+                       None if run.error is None else run.error.en, failure=run.error,
+                       expired=tuple(run.expired))
 
 
 def _with_job(app: AppContext, result: SpoolResult, job_id: int) -> SpoolResult:
     with app.read() as session:
         job = _job(printing.job(session, job_id))
-    return SpoolResult(result.printed, result.waiting, result.error, job, result.failure)
+    return SpoolResult(result.printed, result.waiting, result.error, job,
+                       expired=result.expired, failure=result.failure)
 
 
 def _job_id(job_id: int) -> None:

@@ -38,7 +38,7 @@ def print_roll(app: AppContext, document: RollDocument, saved_zh: str,
     """Print ``document``; ``saved_*`` says what is safe whatever the printer does
     ("已取号 D001" / "ticket D001 was taken"), and leads the error's message."""
     with database_errors(app.engine):
-        attempt = print_now(app.engine, document)
+        attempt = print_now(app.engine, document, station=app.station)
     if attempt.printed:
         return PrintOutcome("printed", True, attempt.job_id)
     error = attempt.error or DeviceError("打印任务未完成", "the print job did not complete")

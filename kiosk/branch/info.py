@@ -27,6 +27,7 @@ SETTING_DEFAULTS: dict[str, Any] = {
     "pin_lockout_minutes": 5,
     "staff_idle_lock_minutes": 5,
     "personal_data_retention_days": 180,
+    "ticket_print_expiry_min": 10,
     "ticket_notice_zh": ["请留意叫号屏幕和语音提示", "过号需重新取号"],
     "ticket_notice_en": ["Please watch the screen and listen for your number",
                          "A missed number must take a new ticket"],

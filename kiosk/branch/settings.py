@@ -53,6 +53,7 @@ SETTING_TYPES: dict[str, type | tuple[type, ...]] = {
     "pin_lockout_minutes": int,
     "staff_idle_lock_minutes": int,
     "personal_data_retention_days": int,
+    "ticket_print_expiry_min": int,
     "ticket_notice_zh": list,
     "ticket_notice_en": list,
 }

@@ -39,6 +39,7 @@ COMMAND_MODULES = [
     "kiosk.cli.claims",
     "kiosk.cli.keypads",
     "kiosk.cli.watch",
+    "kiosk.cli.stations",
 ]
 
 Handler = Callable[["Context", argparse.Namespace], Any]
@@ -141,6 +142,9 @@ def build_parser(extra_modules: Sequence[str] = ()) -> argparse.ArgumentParser:
     parser.add_argument("--db", metavar="URL",
                         help="database URL (default: KIOSK_DB_URL, else a SQLite file in "
                              "the user data directory)")
+    parser.add_argument("--station", metavar="NAME",
+                        help="the station (kiosk PC) whose devices to use (default: "
+                             "KIOSK_STATION, else the host name)")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--json", action="store_true", help="print one JSON object")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -197,8 +201,12 @@ def main(argv: Sequence[str] | None = None, *, extra_modules: Sequence[str] = ()
         usage = UsageError(f"用法错误：{exc.message}", f"usage error: {exc.message}",
                            code="usage")
         return _report(Context(db_url=None, json="--json" in words), usage, EXIT_USAGE)
-    ctx = Context(db_url=args.db, json=getattr(args, "json", False))
+    ctx = Context(db_url=args.db, json=getattr(args, "json", False), station=args.station)
     try:
+        if args.station is not None:  # a bad --station is a usage error for every command
+            from kiosk.devices.stations import validate_station
+
+            validate_station(args.station)
         result = args.handler(ctx, args)
         if args.command in STAFF_COMMANDS:
             _calendar_notice(ctx)

@@ -24,8 +24,9 @@ def register(commands: Commands) -> None:
     p = commands.add(printer, "status", cmd_printer_status, "ask the printer its status")
     _port_options(p)
 
-    dev = commands.group("devices", "set", help="set the branch's devices")
-    p = commands.add(dev, "printer", cmd_devices_set_printer, "set the receipt printer")
+    dev = commands.group("devices", "set", help="set a station's devices")
+    p = commands.add(dev, "printer", cmd_devices_set_printer,
+                     "set the station's receipt printer")
     _port_options(p)
 
     ticket = commands.group("ticket")
@@ -35,13 +36,15 @@ def register(commands: Commands) -> None:
     p.add_argument("--paper", choices=["80mm", "58mm"], default="80mm")
 
     spool = commands.group("print", help="the print spool")
-    p = commands.add(spool, "jobs", cmd_print_jobs, "list print jobs, newest first")
+    p = commands.add(spool, "jobs", cmd_print_jobs,
+                     "list the station's print jobs, newest first")
     p.add_argument("--state", action="append", help="only jobs in this state (repeatable)")
+    p.add_argument("--all", action="store_true", help="the jobs of every station")
     p = commands.add(spool, "retry", cmd_print_retry, "send a job again (reprint if done)")
     p.add_argument("job", type=int)
     p = commands.add(spool, "cancel", cmd_print_cancel, "cancel a job not yet printed")
     p.add_argument("job", type=int)
-    commands.add(spool, "run", cmd_print_run, "send every waiting job now")
+    commands.add(spool, "run", cmd_print_run, "send every waiting job of the station now")
 
     sim = commands.group("simulate", help="simulated devices for demos and tests")
     p = commands.add(sim, "printer", cmd_simulate_printer,
@@ -92,7 +95,8 @@ def cmd_devices_set_printer(ctx: Context, args: argparse.Namespace) -> None:
 
     _profile(args)  # an unknown profile, mode or baud is refused before the database
     info = set_printer(ctx.app, args.port, args.profile, args.mode, args.baud)
-    ctx.emit(info.to_json(), f"receipt printer: {info.port} ({info.profile}, {info.mode})")
+    ctx.emit(info.to_json(), f"receipt printer of {ctx.app.station}: {info.port} "
+                             f"({info.profile}, {info.mode})")
 
 
 def cmd_ticket_pdf(ctx: Context, args: argparse.Namespace) -> None:
@@ -105,9 +109,10 @@ def cmd_ticket_pdf(ctx: Context, args: argparse.Namespace) -> None:
 def cmd_print_jobs(ctx: Context, args: argparse.Namespace) -> None:
     from kiosk.app.printer import print_jobs
 
-    views = print_jobs(ctx.app, tuple(args.state or ())).to_json()["jobs"]
-    lines = [f"{v['id']:>5} {v['state']:<9} {v['kind']:<14} {v['reference']:<16} "
-             f"tries {v['attempts']} {v['last_error']}" for v in views]
+    views = print_jobs(ctx.app, tuple(args.state or ()), every_station=args.all
+                       ).to_json()["jobs"]
+    lines = [f"{v['id']:>5} {v['station']:<12} {v['state']:<9} {v['kind']:<14} "
+             f"{v['reference']:<16} tries {v['attempts']} {v['last_error']}" for v in views]
     ctx.emit({"jobs": views}, "\n".join(lines) or "no print jobs")
 
 

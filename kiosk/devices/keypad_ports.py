@@ -1,8 +1,10 @@
-"""The keypad configuration of the branch: which port, which baud and rating timeout,
-and which keypad address sits at which counter; and each keypad's last known state.
+"""The keypad configuration of the branch: which station drives which port, its baud
+and rating timeout, and which keypad address sits at which counter; and each
+keypad's last known state.
 
-The keypad service (:mod:`kiosk.devices.keypads`) reads :func:`port_configs` when it
-starts and again when the configuration changes.
+The keypad service of a station (:mod:`kiosk.devices.keypads`) reads
+:func:`port_configs` for its station when it starts and again when the
+configuration changes. ``station=None`` is this process's station.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from kiosk.branch.info import load_branch
+from kiosk.devices.stations import resolve_station
 from kiosk.errors import NotFound, UsageError
 from kiosk.models import Counter, Keypad, KeypadPort
 from printers.kp1 import codec as kp1
@@ -59,11 +62,15 @@ def parse_map(text: str) -> dict[int, int]:
 
 
 def configure_port(session: Session, url: str, counters: dict[int, int], *, baud: int = 9600,
-                   rating_timeout_s: int = kp1.DEFAULT_RATING_TIMEOUT_S) -> PortConfig:
-    """Set the keypads of port ``url`` to exactly ``counters`` (address → counter).
+                   rating_timeout_s: int = kp1.DEFAULT_RATING_TIMEOUT_S,
+                   station: str | None = None) -> PortConfig:
+    """Set the keypads of ``station``'s port ``url`` to exactly ``counters``
+    (address → counter).
 
-    A counter mapped on another port moves here (a keypad was moved)."""
+    A counter mapped on another port (of any station) moves here (a keypad was
+    moved)."""
     branch_id = load_branch(session).id
+    name = resolve_station(station)
     if baud not in (9600, 19200):
         raise UsageError("KP1 波特率为 9600 或 19200", "KP1 buses run at 9600 or 19200 baud")
     if not 1 <= rating_timeout_s <= 255:
@@ -74,10 +81,10 @@ def configure_port(session: Session, url: str, counters: dict[int, int], *, baud
         names = ", ".join(map(str, unknown))
         raise NotFound(f"没有 {names} 号窗口", f"no counter {names}",
                        code="unknown_counter")
-    port = session.scalar(select(KeypadPort).where(KeypadPort.branch_id == branch_id,
-                                                   KeypadPort.url == url))
+    port = session.scalar(select(KeypadPort).where(
+        KeypadPort.branch_id == branch_id, KeypadPort.station == name, KeypadPort.url == url))
     if port is None:
-        port = KeypadPort(branch_id=branch_id, url=url)
+        port = KeypadPort(branch_id=branch_id, station=name, url=url)
         session.add(port)
     port.baud, port.rating_timeout_s = baud, rating_timeout_s
     session.flush()
@@ -98,12 +105,13 @@ def configure_port(session: Session, url: str, counters: dict[int, int], *, baud
     return PortConfig(url, baud, rating_timeout_s, dict(counters))
 
 
-def port_configs(session: Session) -> list[PortConfig]:
-    """Every configured port of this branch with its keypads."""
+def port_configs(session: Session, station: str | None = None) -> list[PortConfig]:
+    """Every configured port of ``station`` with its keypads."""
     branch_id = load_branch(session).id
     result = []
-    for port in session.scalars(select(KeypadPort).where(KeypadPort.branch_id == branch_id)
-                                .order_by(KeypadPort.id)):
+    for port in session.scalars(select(KeypadPort).where(
+            KeypadPort.branch_id == branch_id, KeypadPort.station == resolve_station(station))
+            .order_by(KeypadPort.id)):
         counters = {k.address: k.counter_number for k in session.scalars(
             select(Keypad).where(Keypad.port_id == port.id))}
         if counters:
@@ -112,7 +120,8 @@ def port_configs(session: Session) -> list[PortConfig]:
 
 
 def keypad_status(session: Session) -> list[dict[str, Any]]:
-    """Each keypad with its counter, port, online state and last time seen."""
+    """Each keypad of every station with its counter, port, online state and last
+    time seen (the station of each: :func:`kiosk.devices.health.device_health`)."""
     branch = load_branch(session)
     rows = session.execute(select(Keypad, KeypadPort.url).join(
         KeypadPort, KeypadPort.id == Keypad.port_id).where(Keypad.branch_id == branch.id)

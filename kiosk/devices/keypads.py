@@ -275,11 +275,13 @@ class KeypadService:
     another port), so a remapped keypad never acts for its old counter."""
 
     def __init__(self, engine: Engine, *, cycle_s: float = 0.1,
-                 now: Callable[[], datetime] = clock.now, config_check_s: float = 2.0) -> None:
+                 now: Callable[[], datetime] = clock.now, config_check_s: float = 2.0,
+                 station: str | None = None) -> None:
         self.engine, self.cycle_s, self.now = engine, cycle_s, now
         self.config_check_s = config_check_s
+        self.station = station  # None: this process's station
         with unit_of_work(engine) as session:
-            self.configs = port_configs(session)
+            self.configs = port_configs(session, station)
         if not self.configs:
             raise UsageError("尚未配置评价器：kiosk devices set keypad --port URL --map 1=1",
                              "no keypads configured: kiosk devices set keypad --port URL "
@@ -319,7 +321,7 @@ class KeypadService:
     def reload_if_changed(self) -> bool:
         """Rebuild the bus masters if the stored configuration changed; True if so."""
         with unit_of_work(self.engine) as session:
-            configs = port_configs(session)
+            configs = port_configs(session, self.station)
         if configs == self.configs:
             return False
         log.info("keypad configuration changed: restarting the bus masters")

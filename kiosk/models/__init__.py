@@ -5,7 +5,7 @@ from kiosk.models.base import Base, UTCDateTime
 from kiosk.models.branch import AuditEntry, Branch, CalendarDay, OpeningHours, Setting
 from kiosk.models.claims import ClaimCatalogueVersion, ClaimCheck, ClaimHandover
 from kiosk.models.keypads import Keypad, KeypadEvent, KeypadPort, Rating, RatingRequest
-from kiosk.models.printing import JOB_STATES, Printer, PrintJob
+from kiosk.models.printing import JOB_STATES, A4Output, DeviceHealthRow, Printer, PrintJob
 from kiosk.models.queue import (
     OPEN_STATES,
     PRIORITIES,
@@ -33,6 +33,8 @@ __all__ = [
     "Rating",
     "RatingRequest",
     "JOB_STATES",
+    "A4Output",
+    "DeviceHealthRow",
     "PrintJob",
     "Printer",
     "OPEN_STATES",

@@ -24,13 +24,15 @@ REQUEST_STATES = ("pending", "sent", "rated", "not_rated", "superseded", "failed
 
 
 class KeypadPort(BranchScoped, Base):
-    """A serial port (RS-485 bus or single keypad) the bus master drives."""
+    """A serial port (RS-485 bus or single keypad) of a station, driven by that
+    station's keypad service."""
 
     __tablename__ = "keypad_port"
-    __table_args__ = (UniqueConstraint("branch_id", "url"),)
+    __table_args__ = (UniqueConstraint("branch_id", "station", "url"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     branch_id: Mapped[str] = mapped_column(ForeignKey("branch.id"), index=True)
+    station: Mapped[str] = mapped_column(String(40))
     url: Mapped[str] = mapped_column(String(200))
     baud: Mapped[int] = mapped_column(Integer, default=9600)
     rating_timeout_s: Mapped[int] = mapped_column(Integer, default=30)

@@ -1,0 +1,105 @@
+"""The stations of the branch and their devices: every station's devices and their
+health (what the admin board shows, from any PC), and the station's A4 output.
+
+The receipt printer and the keypads have their own modules (:mod:`kiosk.app.printer`,
+:mod:`kiosk.app.keypads`); each acts for ``app.station``. A screen prints through
+:func:`kiosk.app.printout.print_roll`, which never waits more than its bound."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kiosk.app.context import AppContext
+from kiosk.app.results import Result
+from kiosk.branch.info import load_branch
+from kiosk.devices import health, stations
+
+
+@dataclass(frozen=True)
+class PrinterDevice(Result):
+    port: str
+    profile: str
+    mode: str
+    baud: int
+    dots: int
+
+
+@dataclass(frozen=True)
+class A4Device(Result):
+    """``kind`` cups (``target`` a queue for ``lp -d``) or folder (an absolute path)."""
+
+    station: str
+    kind: str
+    target: str
+
+
+@dataclass(frozen=True)
+class StationInfo(Result):
+    station: str
+    printer: PrinterDevice | None
+    a4: A4Device | None
+    keypad_ports: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Stations(Result):
+    """Every station that has a device; ``station`` is the one this process runs as."""
+
+    station: str
+    stations: tuple[StationInfo, ...]
+
+
+@dataclass(frozen=True)
+class DeviceState(Result):
+    """A device as its station last saw it: ``state`` ok / problem / unknown, what is
+    wrong, since when (None: never seen) and when last checked (branch time, ISO)."""
+
+    station: str
+    device: str
+    state: str
+    problem_zh: str
+    problem_en: str
+    detail: str
+    since: str | None
+    checked_at: str | None
+
+
+@dataclass(frozen=True)
+class DeviceStates(Result):
+    devices: tuple[DeviceState, ...]
+
+
+def list_stations(app: AppContext) -> Stations:
+    """Every station of the branch with its receipt printer, A4 output and keypad ports."""
+    with app.read() as session:
+        found = stations.station_devices(session)
+    return Stations(app.station, tuple(StationInfo(
+        s.station,
+        None if s.printer is None else PrinterDevice(
+            s.printer.port, s.printer.profile.name, s.printer.profile.mode,
+            s.printer.profile.baud, s.printer.profile.dots),
+        None if s.a4 is None else A4Device(s.a4.station, s.a4.kind, s.a4.target),
+        s.keypad_ports) for s in found))
+
+
+def device_health(app: AppContext) -> DeviceStates:
+    """Every station's devices as last seen (printers, A4 outputs, keypads)."""
+    with app.read() as session:
+        branch = load_branch(session)
+        rows = health.device_health(session)
+        return DeviceStates(tuple(DeviceState(
+            h.station, h.device, h.state, h.problem_zh, h.problem_en, h.detail,
+            None if h.since is None else branch.iso(h.since),
+            None if h.checked_at is None else branch.iso(h.checked_at)) for h in rows))
+
+
+def set_a4(app: AppContext, *, cups: str | None = None,
+           folder: str | None = None) -> A4Device:
+    """Set the station's A4 output: exactly one of a CUPS queue or an absolute folder."""
+    with app.write() as session:
+        setting = stations.set_a4(session, cups=cups, folder=folder, station=app.station)
+    return A4Device(setting.station, setting.kind, setting.target)
+
+
+__all__ = ["A4Device", "DeviceState", "DeviceStates", "PrinterDevice", "StationInfo",
+           "Stations", "device_health", "list_stations", "set_a4"]
