@@ -18,6 +18,8 @@ APT_PACKAGES=(
   libpulse0 speech-dispatcher espeak-ng
   # tests: PDFs read back, pty pairs, a virtual display, screenshots, PostgreSQL
   poppler-utils socat xvfb x11-utils postgresql
+  # A4 output through CUPS (lp), and a private CUPS scheduler for its tests
+  cups-client cups-daemon
   # tests: touch the virtual keyboard's keys, two monitors on one virtual display
   xdotool x11-xserver-utils
 )

@@ -8,11 +8,14 @@ The receipt printer and the keypads have their own modules (:mod:`kiosk.app.prin
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from kiosk.app.context import AppContext
+from kiosk.app.errors import database_errors
 from kiosk.app.results import Result
 from kiosk.branch.info import load_branch
-from kiosk.devices import health, stations
+from kiosk.devices import a4, health, stations
+from kiosk.errors import UsageError
 
 
 @dataclass(frozen=True)
@@ -101,5 +104,38 @@ def set_a4(app: AppContext, *, cups: str | None = None,
     return A4Device(setting.station, setting.kind, setting.target)
 
 
-__all__ = ["A4Device", "DeviceState", "DeviceStates", "PrinterDevice", "StationInfo",
-           "Stations", "device_health", "list_stations", "set_a4"]
+@dataclass(frozen=True)
+class A4Sent(Result):
+    """Where a PDF went: ``delivered_as`` is the file written or the CUPS request id."""
+
+    station: str
+    kind: str
+    target: str
+    delivered_as: str
+
+
+def print_a4(app: AppContext, pdf: bytes | Path, name: str | None = None) -> A4Sent:
+    """Send a PDF (its bytes, or a file) to the station's A4 output.
+
+    Raises:
+        UsageError: the file cannot be read or is not a PDF; no A4 output is set.
+        DeviceError: the folder cannot be written or CUPS refused the file (named).
+    """
+    if isinstance(pdf, Path):
+        try:
+            data = pdf.read_bytes()
+        except OSError as exc:
+            raise UsageError(f"无法读取 {pdf}", f"cannot read {pdf}: {exc.strerror}") from exc
+        name = name or pdf.stem
+        where = str(pdf)
+    else:
+        data, where = pdf, name or "document"
+    if not data.startswith(b"%PDF-"):
+        raise UsageError(f"{where} 不是 PDF 文件", f"{where} is not a PDF file")
+    with database_errors(app.engine):
+        sent = a4.deliver_pdf(app.engine, data, name or "document", station=app.station)
+    return A4Sent(sent.station, sent.kind, sent.target, sent.delivered_as)
+
+
+__all__ = ["A4Device", "A4Sent", "DeviceState", "DeviceStates", "PrinterDevice", "StationInfo",
+           "Stations", "device_health", "list_stations", "print_a4", "set_a4"]

@@ -1,8 +1,10 @@
-"""Station commands: ``devices list``, ``devices health``, ``devices set a4``."""
+"""Station commands: ``devices list``, ``devices health``, ``devices set a4`` and
+``print a4`` (a PDF to the station's A4 output)."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -20,6 +22,10 @@ def register(commands: Commands) -> None:
     where = p.add_mutually_exclusive_group(required=True)
     where.add_argument("--cups", metavar="QUEUE", help="print with lp -d QUEUE")
     where.add_argument("--folder", metavar="DIR", help="write the PDFs into this folder")
+
+    spool = commands.group("print", help="the print spool")
+    p = commands.add(spool, "a4", cmd_print_a4, "send a PDF to the station's A4 output")
+    p.add_argument("file", type=Path)
 
 
 def cmd_devices_list(ctx: Context, args: argparse.Namespace) -> None:
@@ -55,3 +61,11 @@ def cmd_devices_set_a4(ctx: Context, args: argparse.Namespace) -> None:
     setting = set_a4(ctx.app, cups=args.cups, folder=args.folder)
     ctx.emit(setting.to_json(), f"A4 output of {setting.station}: {setting.kind} "
                                 f"{setting.target}")
+
+
+def cmd_print_a4(ctx: Context, args: argparse.Namespace) -> None:
+    from kiosk.app.stations import print_a4
+
+    sent = print_a4(ctx.app, args.file)
+    ctx.emit(sent.to_json(), f"{args.file} sent to {sent.kind} {sent.target}: "
+                             f"{sent.delivered_as}")
