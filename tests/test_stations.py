@@ -265,6 +265,20 @@ def test_expiry_zero_keeps_tickets_waiting_for_the_printer(
     assert printer.wait_for(lambda p: printed_numbers(p) == [ticket])
 
 
+def test_the_expiry_setting_is_refused_beyond_a_day() -> None:
+    from kiosk.branch.settings import parse_config
+    from kiosk.errors import ConfigError
+
+    text_of = (Path(__file__).resolve().parent.parent / "resources" / "defaults"
+               / "branch.toml").read_text(encoding="utf-8")
+    assert parse_config(text_of, "branch.toml").settings["ticket_print_expiry_min"] == 10
+    for bad in ("1441", "99999999999999999999", "-1"):
+        with pytest.raises(ConfigError) as refused:
+            parse_config(text_of.replace("ticket_print_expiry_min = 10",
+                                         f"ticket_print_expiry_min = {bad}"), "branch.toml")
+        assert "settings.ticket_print_expiry_min" in refused.value.en
+
+
 # ----- upgrading a database that had one printer for the branch -------------------------
 
 def test_upgrade_moves_the_branch_printer_keypads_and_jobs_to_this_station(
