@@ -11,8 +11,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
+from kiosk.app import AppContext
+from kiosk.app.tickets import take_ticket
 from kiosk.db import unit_of_work
 from kiosk.devices import printing
+from kiosk.devices.health import DeviceHealth, device_health
 from kiosk.devices.spooler import Spooler, print_with_wait, spooler_for, stop_spoolers
 from kiosk.devices.stations import set_printer
 from kiosk.queue.lobby import Lobby
@@ -77,9 +80,15 @@ def test_paper_out_returns_the_reason_and_prints_when_paper_is_back(
     assert outcome.state == "waiting"
     assert "out of paper" in outcome.reason_en
     assert "缺纸" in outcome.reason_zh
+    # The next ticket is not tried while the first waits for paper: its caller hears
+    # the same reason at once instead of waiting for an attempt that does not come.
+    second = ticket(branch)
+    outcome = spooler.submit(second, wait_s=None)
+    assert (outcome.state, outcome.reason_en) == ("waiting", "printer is out of paper")
     printer.set_state("ok")  # the spool polls: no one has to print again
-    assert printer.wait_for(lambda p: printed_numbers(p) == [document.reference])
-    assert printer.wait_for(lambda p: job_states(branch) == {document.reference: "done"})
+    assert printer.wait_for(
+        lambda p: printed_numbers(p) == [document.reference, second.reference])
+    assert printer.wait_for(lambda p: set(job_states(branch).values()) == {"done"})
 
 
 def test_an_unplugged_printer_does_not_hold_the_screen(
@@ -164,3 +173,56 @@ def test_screens_share_one_spooler_per_station_in_the_process(
         assert len(set(printed_numbers(printer))) == 4
     finally:
         stop_spoolers()
+
+
+def printer_health(engine: Engine) -> DeviceHealth:
+    with unit_of_work(engine) as session:
+        (row,) = [h for h in device_health(session) if h.device == "printer"]
+    return row
+
+
+def test_the_idle_spool_checks_the_printer_so_the_board_sees_paper_out_before_a_customer(
+        branch: Engine, printer: FakePrinter) -> None:
+    with unit_of_work(branch, write=True) as session:
+        set_printer(session, str(printer.link), "generic-80", "text", station="K1")
+    printer.set_state("cover_open")
+    spool = Spooler(branch, "K1", poll_s=0.05, idle_check_s=0).start()
+    try:
+        assert spool.wait_for_runs(2, timeout=60)  # a run, then an idle check, then a run
+    finally:
+        spool.stop()
+    seen = printer_health(branch)
+    assert (seen.state, seen.problem_en) == ("problem", "printer cover is open")
+    assert printer.status_queries >= 4
+    assert printer.jobs == []
+
+
+def test_a_screen_taking_a_ticket_gets_its_answer_within_its_print_bound(
+        branch: Engine, tmp_path: Path) -> None:
+    """The take screen's call: the ticket is taken and shown even though the printer
+    is unplugged; the print says it is queued, the spool keeps trying."""
+    missing = tmp_path / "ttyUSB9"
+    use_printer(branch, str(missing))
+    app = AppContext(branch, STATION, print_wait_s=0.2)
+    try:
+        taken = take_ticket(app, "enquiry", print_ticket=True)
+        assert taken.number == "A001"
+        assert taken.print is not None
+        assert (taken.print.status, taken.print.printed) == ("queued", False)
+        assert "not confirmed yet" in taken.print.reason_en
+        assert spooler_for(branch, STATION).runs == 0  # still trying the port
+    finally:
+        stop_spoolers(branch)  # what app.close() does before disposing the engine
+    assert job_states(branch) == {"A001": "queued"}
+    with unit_of_work(branch) as session:
+        (job,) = printing.jobs(session)
+    assert str(missing) in job.last_error  # the attempt finished before the stop returned
+
+
+def test_closing_the_app_stops_its_background_spool(branch: Engine, printer: FakePrinter) -> None:
+    use_printer(branch, str(printer.link))
+    app = AppContext(branch, STATION, print_wait_s=None)
+    spool = spooler_for(branch, STATION)
+    assert spool.running
+    app.close()
+    assert not spool.running

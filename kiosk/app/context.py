@@ -9,6 +9,7 @@ worker thread, never on the GUI thread.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -32,14 +33,21 @@ def resolve_station(name: str | None = None) -> str:
 
 @dataclass
 class AppContext:
-    """The database engine and the station name every use case needs."""
+    """The database engine and the station name every use case needs.
+
+    ``print_wait_s``: how long a print may hold its caller. None (the CLI): the print
+    is tried in the caller's thread and the answer waits for the printer's first try.
+    A number (a screen: 1.0): prints go to the station's background spool and the
+    answer comes within that time whatever the printer does; :meth:`close` stops the
+    background spool after its current job."""
 
     engine: Engine
     station: str
+    print_wait_s: float | None = None
 
     @classmethod
     def open(cls, url: str | None = None, *, station: str | None = None,
-             migrate: bool = True) -> AppContext:
+             migrate: bool = True, print_wait_s: float | None = None) -> AppContext:
         """Connect to ``url`` (``--db``, else ``KIOSK_DB_URL``, else the default SQLite
         file), migrate and seed it on first use.
 
@@ -48,7 +56,7 @@ class AppContext:
             DatabaseError: the database is unreachable, busy, full or corrupt.
         """
         engine = make_engine(resolve_url(url))
-        app = cls(engine, resolve_station(station))
+        app = cls(engine, resolve_station(station), print_wait_s)
         if migrate:
             from kiosk.migrate import ensure_ready
 
@@ -79,6 +87,9 @@ class AppContext:
             yield session
 
     def close(self) -> None:
+        spooler = sys.modules.get("kiosk.devices.spooler")  # imported only if one ran
+        if spooler is not None:
+            spooler.stop_spoolers(self.engine)  # lets a job being sent settle first
         self.engine.dispose()
 
     def __enter__(self) -> AppContext:

@@ -1,7 +1,9 @@
-"""Printing a roll document from a use case: the job is committed first, the print is
-tried now (:func:`kiosk.devices.printing.print_now`), and what happened comes back as a
-:class:`PrintOutcome`, never as an exception: the thing printed (a ticket, a claim
-check) is already saved, and the screen shows it either way."""
+"""Printing a roll document from a use case: the job is committed first for the
+app's station, the print is tried now (:func:`kiosk.devices.printing.print_now`; with
+``app.print_wait_s`` set, by the station's background spool, the answer bounded by that
+time), and what happened comes back as a :class:`PrintOutcome`, never as an exception:
+the thing printed (a ticket, a claim check) is already saved, and the screen shows it
+either way."""
 
 from __future__ import annotations
 
@@ -38,7 +40,8 @@ def print_roll(app: AppContext, document: RollDocument, saved_zh: str,
     """Print ``document``; ``saved_*`` says what is safe whatever the printer does
     ("已取号 D001" / "ticket D001 was taken"), and leads the error's message."""
     with database_errors(app.engine):
-        attempt = print_now(app.engine, document, station=app.station)
+        attempt = print_now(app.engine, document, station=app.station,
+                            wait_s=app.print_wait_s)
     if attempt.printed:
         return PrintOutcome("printed", True, attempt.job_id)
     error = attempt.error or DeviceError("打印任务未完成", "the print job did not complete")

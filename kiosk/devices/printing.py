@@ -189,13 +189,25 @@ class PrintAttempt:
     error: KioskError | None = None  # DeviceError, UsageError (no printer), ConfigError
 
 
-def print_now(engine: Engine, document: RollDocument, *,
-              station: str | None = None) -> PrintAttempt:
-    """Spool ``document`` for ``station`` (committed first) and try to print it now, in
-    this thread: the one call the application layer's prints go through. Never raises
-    for the printer, a missing printer or a document that cannot be rendered: the job
-    waits in the queue and the attempt says why."""
+def print_now(engine: Engine, document: RollDocument, *, station: str | None = None,
+              wait_s: float | None = None) -> PrintAttempt:
+    """Spool ``document`` for ``station`` (committed first) and try to print it now: the
+    one call the application layer's prints go through. Never raises for the printer,
+    a missing printer or a document that cannot be rendered: the job waits in the queue
+    and the attempt says why.
+
+    ``wait_s`` None (a command): the spool runs in this thread, so the answer waits for
+    the printer's first try. ``wait_s`` a number (a screen): the job goes to the
+    station's background spool (:mod:`kiosk.devices.spooler`) and the answer comes
+    within ``wait_s`` whatever the printer does (still queued, with the reason known
+    so far, if it has not printed by then)."""
     name = resolve_station(station)
+    if wait_s is not None:
+        from kiosk.devices.spooler import print_with_wait
+
+        outcome = print_with_wait(engine, document, station=name, wait_s=wait_s)
+        return PrintAttempt(outcome.job_id, outcome.printed,
+                            no_printer=outcome.state == "no_printer", error=outcome.error)
     with unit_of_work(engine, write=True) as session:
         job_id = enqueue(session, document, station=name).id
         configured = printer_setting(session, name) is not None

@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Engine
@@ -33,18 +33,20 @@ from kiosk.db import unit_of_work
 from kiosk.devices.printing import enqueue
 from kiosk.devices.spool import LEASE, printer_health, run_spool
 from kiosk.devices.stations import printer_setting, resolve_station
-from kiosk.errors import KioskError, UsageError
+from kiosk.errors import DeviceError, KioskError, UsageError
 from printers.documents.model import RollDocument
 from printers.escpos.transport import PrinterLinkError, PrinterNotReady, link_for
 
 log = logging.getLogger(__name__)
 
-WAIT_S = 1.0  # what a screen waits for a print before it shows the ticket anyway
+# What a screen waits for a print before it shows the ticket anyway: the promise is
+# "within 1 s", and a loaded PC wakes a waiting thread some tens of ms late.
+WAIT_S = 0.9
 OUTCOMES = ("printed", "waiting", "no_printer", "expired", "failed")
 
 
 @dataclass(frozen=True)
-class PrintOutcome:
+class JobOutcome:
     """What became of a print job when the caller stopped waiting.
 
     ``state``: ``printed``; ``waiting`` (still in the spool: the reason says why,
@@ -57,6 +59,7 @@ class PrintOutcome:
     state: str
     reason_zh: str = ""
     reason_en: str = ""
+    error: KioskError | None = field(default=None, compare=False)  # the reason, raised
 
     @property
     def printed(self) -> bool:
@@ -86,8 +89,8 @@ class Spooler:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._waiting: set[int] = set()
-        self._outcomes: dict[int, PrintOutcome] = {}
-        self._problem: tuple[str, str] | None = None
+        self._outcomes: dict[int, JobOutcome] = {}
+        self._problem: KioskError | None = None  # the last reason a job did not print
         self._thread: threading.Thread | None = None
         self._last_check = 0.0
 
@@ -119,18 +122,21 @@ class Spooler:
 
     # ----- printing --------------------------------------------------------------------
 
-    def submit(self, document: RollDocument, *, wait_s: float | None = WAIT_S) -> PrintOutcome:
-        """Commit a job for ``document``, wake the spool, and wait at most ``wait_s``
-        seconds (None: until its first attempt ends) for what became of it."""
+    def submit(self, document: RollDocument, *, wait_s: float | None = WAIT_S) -> JobOutcome:
+        """Commit a job for ``document``, wake the spool, and return at most ``wait_s``
+        seconds after the call (storing the job included; None: once its first attempt
+        ended) with what became of it."""
+        started = time.monotonic()
         with unit_of_work(self.engine, write=True) as session:
             job_id = enqueue(session, document, station=self.station).id
         with self._cond:
             self._waiting.add(job_id)
         self.start()
         self.wake()
-        return self.outcome(job_id, wait_s)
+        left = None if wait_s is None else max(0.0, wait_s - (time.monotonic() - started))
+        return self.outcome(job_id, left)
 
-    def outcome(self, job_id: int, wait_s: float | None = WAIT_S) -> PrintOutcome:
+    def outcome(self, job_id: int, wait_s: float | None = WAIT_S) -> JobOutcome:
         """The outcome of a job submitted here, waiting at most ``wait_s``."""
         deadline = None if wait_s is None else time.monotonic() + wait_s
         with self._cond:
@@ -139,8 +145,8 @@ class Spooler:
                 left = None if deadline is None else deadline - time.monotonic()
                 if left is not None and left <= 0:
                     self._waiting.discard(job_id)  # nobody waits: keep no outcome for it
-                    zh, en = self._problem or _NOT_YET
-                    return PrintOutcome(job_id, "waiting", zh, en)
+                    error = self._problem or DeviceError(*_NOT_YET)
+                    return JobOutcome(job_id, "waiting", error.zh, error.en, error)
                 self._cond.wait(left)
             self._waiting.discard(job_id)
             return self._outcomes.pop(job_id)
@@ -157,16 +163,16 @@ class Spooler:
         zh, en = ("", "") if error is None else (error.zh, error.en)
         kind = {"done": "printed", "queued": "waiting"}.get(state, state)
         with self._cond:
-            self._problem = None if error is None else (zh, en)
+            self._problem = error
             if job_id in self._waiting:
-                self._outcomes[job_id] = PrintOutcome(job_id, kind, zh, en)
+                self._outcomes[job_id] = JobOutcome(job_id, kind, zh, en, error)
             self._cond.notify_all()
 
     def _fail_waiters(self, state: str, error: KioskError) -> None:
         with self._cond:
-            self._problem = (error.zh, error.en)
+            self._problem = error
             for job_id in self._waiting - set(self._outcomes):
-                self._outcomes[job_id] = PrintOutcome(job_id, state, error.zh, error.en)
+                self._outcomes[job_id] = JobOutcome(job_id, state, error.zh, error.en, error)
             self._cond.notify_all()
 
     def _run(self) -> None:
@@ -198,6 +204,10 @@ class Spooler:
             return True
         for job_id in run.expired:
             self._settled(job_id, "expired", None)
+        if run.error is not None:
+            # The printer stopped this run (paper out...) before it reached every job:
+            # the jobs still waiting wait for the same reason; say so now.
+            self._fail_waiters("waiting", run.error)
         return run.error is not None
 
     def _check_idle_printer(self) -> None:
@@ -237,17 +247,18 @@ def spooler_for(engine: Engine, station: str | None = None) -> Spooler:
     return spooler.start()
 
 
-def stop_spoolers() -> None:
-    """Stop every spooler of this process (at exit; each finishes its current job)."""
+def stop_spoolers(engine: Engine | None = None) -> None:
+    """Stop this process's spoolers (of ``engine`` only, if given): at exit, or before
+    the engine is disposed; each finishes its current job first."""
     with _SPOOLERS_LOCK:
-        spoolers = list(_SPOOLERS.values())
-        _SPOOLERS.clear()
+        keys = [k for k in _SPOOLERS if engine is None or k[0] is engine]
+        spoolers = [_SPOOLERS.pop(k) for k in keys]
     for spooler in spoolers:
         spooler.stop()
 
 
 def print_with_wait(engine: Engine, document: RollDocument, *, station: str | None = None,
-                    wait_s: float | None = WAIT_S) -> PrintOutcome:
+                    wait_s: float | None = WAIT_S) -> JobOutcome:
     """Print ``document`` on ``station``'s printer through this process's background
     spool: the job is committed first, then this waits at most ``wait_s`` (default
     1 s) for its outcome. Never raises for a printer problem (the outcome says it);
@@ -255,5 +266,5 @@ def print_with_wait(engine: Engine, document: RollDocument, *, station: str | No
     return spooler_for(engine, station).submit(document, wait_s=wait_s)
 
 
-__all__ = ["OUTCOMES", "WAIT_S", "PrintOutcome", "Spooler", "print_with_wait",
+__all__ = ["OUTCOMES", "WAIT_S", "JobOutcome", "Spooler", "print_with_wait",
            "spooler_for", "stop_spoolers"]
