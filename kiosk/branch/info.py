@@ -31,6 +31,14 @@ SETTING_DEFAULTS: dict[str, Any] = {
     "ticket_notice_zh": ["请留意叫号屏幕和语音提示", "过号需重新取号"],
     "ticket_notice_en": ["Please watch the screen and listen for your number",
                          "A missed number must take a new ticket"],
+    # Calling by voice (kiosk/devices/voice.py) and the lobby display.
+    "voice_languages": ["zh", "en"],
+    "voice_repeat": 2,
+    "voice_volume": 80,
+    "voice_chime": True,
+    "wait_area_zh": "大厅等候区",
+    "wait_area_en": "the lobby waiting area",
+    "display_notice": "",
 }
 
 # A search for the next working day gives up after this many calendar days: a

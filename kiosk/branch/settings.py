@@ -26,6 +26,7 @@ from kiosk.branch.export import dump_toml as dump_toml
 from kiosk.branch.export import export_document as export_document
 from kiosk.branch.hours import parse_hours
 from kiosk.branch.info import BranchProfile
+from kiosk.branch.values import setting_problem
 from kiosk.errors import ConfigError
 from kiosk.models import (
     Branch,
@@ -40,24 +41,6 @@ from resources import resource
 
 SERVICE_CODES = ("enquiry", "new_business", "policy_change", "claims", "payments",
                  "complaints", "vip")
-
-# Settings every branch has, with their types; a file may leave any out.
-SETTING_TYPES: dict[str, type | tuple[type, ...]] = {
-    "recall_limit": int,
-    "claim_decision_working_days": int,
-    "feedback_working_days": int,
-    "rating_scale": int,
-    "claims_fast_lane": bool,
-    "national_calendar": bool,
-    "pin_max_attempts": int,
-    "pin_lockout_minutes": int,
-    "staff_idle_lock_minutes": int,
-    "personal_data_retention_days": int,
-    "ticket_print_expiry_min": int,
-    "ticket_notice_zh": list,
-    "ticket_notice_en": list,
-}
-
 
 @dataclass(frozen=True)
 class ServiceConfig:
@@ -197,25 +180,8 @@ def _validate(doc: dict[str, Any], source: str) -> BranchConfig:  # noqa: C901 -
 
     settings: dict[str, Any] = {}
     for key, value in table("settings").items():
-        kind = SETTING_TYPES.get(key)
-        if kind is None:
-            raise _fail(source, f"settings.{key}", "未知设置项", "unknown setting")
-        if isinstance(value, bool) and kind is int or not isinstance(value, kind):
-            raise _fail(source, f"settings.{key}", "类型错误", f"wrong type: {value!r}")
-        # Counts and day spans are never negative; notices are lines of text.
-        if kind is int and isinstance(value, int) and value < 0:
-            raise _fail(source, f"settings.{key}", "不能为负数", f"must not be negative: {value}")
-        if isinstance(value, list) and not all(isinstance(line, str) for line in value):
-            raise _fail(source, f"settings.{key}", "应为文字列表",
-                        f"expected a list of strings, got {value!r}")
+        check(setting_problem(key, value))
         settings[key] = value
-    for key, value in settings.items():
-        check(fields.setting_value_problem(key, value))
-    if settings.get("rating_scale", 4) not in (3, 4, 5):
-        raise _fail(source, "settings.rating_scale", "只能为 3、4 或 5", "must be 3, 4 or 5")
-    for key in ("pin_max_attempts", "staff_idle_lock_minutes", "personal_data_retention_days"):
-        if settings.get(key, 1) < 1:
-            raise _fail(source, f"settings.{key}", "至少为 1", "must be at least 1")
 
     services = []
     seen_codes: set[str] = set()

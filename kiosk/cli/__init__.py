@@ -40,6 +40,7 @@ COMMAND_MODULES = [
     "kiosk.cli.keypads",
     "kiosk.cli.watch",
     "kiosk.cli.stations",
+    "kiosk.cli.display",
 ]
 
 Handler = Callable[["Context", argparse.Namespace], Any]
