@@ -14,12 +14,15 @@ APT_PACKAGES=(
   libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0 libxkbcommon0
   # Chinese text on screen and in PDFs (TrueType, embeddable by ReportLab)
   fonts-wqy-microhei fontconfig
-  # speech for calling numbers (Qt TextToSpeech needs libpulse0 to import)
-  libpulse0 speech-dispatcher espeak-ng
+  # speech for calling numbers: espeak-ng renders, QtMultimedia plays through a sound
+  # server (pulseaudio; libpulse0 is needed before QtMultimedia even loads)
+  libpulse0 speech-dispatcher espeak-ng pulseaudio
   # tests: PDFs read back, pty pairs, a virtual display, screenshots, PostgreSQL
   poppler-utils socat xvfb x11-utils postgresql
   # A4 output through CUPS (lp), and a private CUPS scheduler for its tests
   cups-client cups-daemon
+  # tests: hear the announcements (a null sink recorded by parec), measure them (sox)
+  pulseaudio-utils sox
   # tests: touch the virtual keyboard's keys, two monitors on one virtual display
   xdotool x11-xserver-utils
 )
