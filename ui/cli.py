@@ -153,10 +153,10 @@ def handle_run(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """The ``kiosk`` console script: the core's commands plus ``run``."""
+    """The ``kiosk`` console script: the core's commands plus ``run`` and ``voice``."""
     from kiosk.cli import main as kiosk_main
 
-    return kiosk_main(argv, extra_modules=["ui.cli"])
+    return kiosk_main(argv, extra_modules=["ui.cli", "ui.voice.commands"])
 
 
 if __name__ == "__main__":

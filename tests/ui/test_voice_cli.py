@@ -105,3 +105,16 @@ def test_say_with_no_sound_server_exits_4_naming_what_to_check(
     assert out["error"] == "no_audio"
     assert "pulseaudio" in out["hint"]
     assert "无法播放语音" in err
+
+
+def test_the_kiosk_command_has_voice_say(sqlite_url: str, tmp_path: Path) -> None:
+    """The console script (ui.cli:main) registers the voice commands."""
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", "import sys; from ui.cli import main; sys.exit(main())",
+         "--db", sqlite_url, "voice", "say", "E005", "--counter", "6", "--wav",
+         str(tmp_path / "e.wav"), "--json"], capture_output=True, text=True, timeout=120,
+        check=False)
+    assert result.returncode == EXIT_OK, result.stderr
+    assert json.loads(result.stdout)["wav"] == str(tmp_path / "e.wav")
