@@ -22,6 +22,9 @@ from printers.escpos.transport import close_all  # noqa: E402
 from printers.simulators.printer import FakePrinter  # noqa: E402
 from tests.pg import PostgresServer  # noqa: E402
 
+# The voice tests' private sound server (fixtures ``pulse`` and ``speakers``).
+pytest_plugins = ["tests.ui.voice_fixtures"]
+
 ROUND_THE_CLOCK = (clock_time(0, 0), clock_time(23, 59, 59))
 # Monday 2026-11-23, 10:00 in Shanghai: a normal working morning.
 MONDAY_10AM = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)

@@ -11,7 +11,6 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from tests.ui.voice_fixtures import pulse, speakers  # noqa: F401 - the sound server
 from ui import i18n, tasks, theme
 from ui.display import VirtualDisplay
 

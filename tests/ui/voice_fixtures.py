@@ -1,4 +1,4 @@
-"""Fixtures of the voice tests (imported by tests/ui/conftest.py): one private
+"""Fixtures of the voice tests (a plugin of tests/conftest.py): one private
 PulseAudio server for the run, and a test's environment pointing at it."""
 
 from __future__ import annotations
