@@ -41,6 +41,7 @@ COMMAND_MODULES = [
     "kiosk.cli.watch",
     "kiosk.cli.stations",
     "kiosk.cli.display",
+    "kiosk.cli.staff",
 ]
 
 Handler = Callable[["Context", argparse.Namespace], Any]
