@@ -147,7 +147,7 @@ def test_calling_out_of_order_needs_a_reason_and_a_supervisor_pin(
         kinds = session.scalars(select(TicketEvent.kind).where(
             TicketEvent.kind == "call_specific")).all()
     assert kinds == ["call_specific"]
-    assert "SupervisorPin('S0001', pin=***)" == repr(approval)
+    assert repr(approval) == "SupervisorPin('S0001', pin=***)"
 
 
 def test_a_technician_cannot_serve_at_a_counter(app: AppContext) -> None:
