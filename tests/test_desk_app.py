@@ -63,7 +63,11 @@ def test_every_counter_action_is_done_as_the_logged_in_clerk_and_audited(
     assert finished.ticket.number == "D001"
     desk.call_next(app, clerk, 4)
     desk.transfer(app, clerk, 4, "enquiry")
-    assert desk.has_keypad(app, clerk, 4) is False
+    setup = desk.desk_setup(app, clerk, 4)
+    assert setup.has_keypad is False
+    assert setup.rating_values == ("very_satisfied", "satisfied", "neutral", "dissatisfied")
+    assert setup.idle_lock_minutes == 5
+    assert "claims" in [s.code for s in setup.services]
     desk.close_counter(app, clerk, 4)
     assert desk_rows(app) == [
         ("S0401", "counter.open", "counter 4", "C4"),

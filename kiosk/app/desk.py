@@ -25,11 +25,14 @@ from sqlalchemy import select
 from kiosk.app.context import AppContext
 from kiosk.app.counters import CounterView
 from kiosk.app.counters import _view as counter_view_of
+from kiosk.app.results import Result
 from kiosk.app.staff import approve, note, requires
 from kiosk.app.validate import text, whole
 from kiosk.errors import RuleRefused
+from kiosk.feedback.ratings import scale_values
 from kiosk.models import CounterEvent, Keypad, Ticket
 from kiosk.queue.lobby import Lobby
+from kiosk.staff.accounts import StaffPolicy
 from kiosk.staff.permissions import Permission, StaffSession
 
 
@@ -126,7 +129,7 @@ def start_serving(app: AppContext, staff: StaffSession, counter: int) -> Counter
 @requires(Permission.SERVE)
 def finish(app: AppContext, staff: StaffSession, counter: int) -> CounterView:
     """Finish the current ticket; its rating is then asked on the counter's keypad, or
-    on the screen when :func:`has_keypad` says there is none."""
+    on the screen when :func:`desk_setup` says it has none."""
     return _act(app, staff, counter, "finish", lambda lobby: lobby.finish(counter))
 
 
@@ -141,14 +144,43 @@ def transfer(app: AppContext, staff: StaffSession, counter: int, service: str) -
                 f"to {service}")
 
 
+@dataclass(frozen=True)
+class ServiceName(Result):
+    code: str
+    name_zh: str
+    name_en: str
+
+
+@dataclass(frozen=True)
+class DeskSetup(Result):
+    """What a counter terminal needs once per login: whether the counter has a rating
+    keypad (else the customer rates on the screen, with ``rating_values``, best
+    first), the services a ticket can be transferred to, and after how many idle
+    minutes the terminal locks itself."""
+
+    counter: int
+    has_keypad: bool
+    rating_values: tuple[str, ...]
+    services: tuple[ServiceName, ...]
+    idle_lock_minutes: int
+
+
 @requires(Permission.SERVE)
-def has_keypad(app: AppContext, staff: StaffSession, counter: int) -> bool:
-    """Whether a rating keypad is configured at ``counter`` (else rate on screen)."""
+def desk_setup(app: AppContext, staff: StaffSession, counter: int) -> DeskSetup:
+    whole(counter, "窗口号", "the counter number")
     with app.read() as session:
         lobby = Lobby(session)
-        return session.scalar(select(Keypad.id).where(
-            Keypad.branch_id == lobby.branch.id, Keypad.counter_number == counter)) is not None
+        lobby.counter(counter)  # NotFound for a counter the branch does not have
+        keypad = session.scalar(select(Keypad.id).where(
+            Keypad.branch_id == lobby.branch.id, Keypad.counter_number == counter))
+        return DeskSetup(
+            counter=counter, has_keypad=keypad is not None,
+            rating_values=tuple(scale_values(int(lobby.branch.setting("rating_scale")))),
+            services=tuple(ServiceName(s.code, s.name_zh, s.name_en)
+                           for s in lobby.services() if s.enabled),
+            idle_lock_minutes=StaffPolicy.of(lobby.branch).idle_lock_minutes)
 
 
-__all__ = ["SupervisorPin", "call_next", "call_number", "close_counter", "finish", "has_keypad",
-           "no_show", "open_counter", "pause", "recall", "resume", "start_serving", "transfer"]
+__all__ = ["DeskSetup", "ServiceName", "SupervisorPin", "call_next", "call_number",
+           "close_counter", "desk_setup", "finish", "no_show", "open_counter", "pause", "recall",
+           "resume", "start_serving", "transfer"]
