@@ -44,12 +44,18 @@ class Role:
     keyboard: bool = True
     """Whether the role types text (loads the on-screen keyboard)."""
     options: tuple[Option, ...] = ()
+    compact: tuple[int, int] | None = None
+    """A compact window of this size that stays on top (the counter terminal beside
+    the counter PC's own programs) instead of full screen."""
 
 
 ROLES: dict[str, Role] = {
     "gallery": Role("ui.gallery:make_window", "the shared widgets (theme check)"),
     "customer": Role(None, "customer touchscreen (issue 10)"),
-    "counter": Role(None, "counter terminal (issue 11)"),
+    "counter": Role("ui.counter.window:make_window", "counter terminal", keyboard=False,
+                    options=(Option(("--counter",), {"type": int, "metavar": "N",
+                                                     "help": "the counter this PC serves"}),),
+                    compact=(640, 1000)),
     "admin": Role(None, "admin panel (issue 12)"),
     "display": Role(None, "lobby call display (issue 13)", keyboard=False),
     "setup": Role(None, "technician device setup (issue 14)"),
@@ -123,7 +129,7 @@ def handle_run(ctx: Context, args: argparse.Namespace) -> int:
     from PySide6.QtCore import QTimer
 
     from ui.app import create_app
-    from ui.fullscreen import show_fullscreen, show_windowed
+    from ui.fullscreen import show_compact, show_fullscreen, show_windowed
 
     app = create_app(language=args.lang, large_text=args.large_text, keyboard=role.keyboard)
     window = factory(RunContext(cli=ctx, args=args))
@@ -136,6 +142,8 @@ def handle_run(ctx: Context, args: argparse.Namespace) -> int:
             window if isinstance(window, Shell) else None, window)
     if args.windowed:
         show_windowed(window, size, args.screen)
+    elif role.compact:
+        show_compact(window, size or role.compact, args.screen)
     else:
         show_fullscreen(window, args.screen)
 

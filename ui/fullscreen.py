@@ -64,6 +64,19 @@ def show_fullscreen(window: QWidget, screen_index: int | None = None) -> QScreen
     return screen
 
 
+def show_compact(window: QWidget, size: tuple[int, int],
+                 screen_index: int | None = None) -> QScreen:
+    """A window of ``size`` (at most the screen's free area) at the right edge of
+    screen ``screen_index``, on top of the other programs (the counter terminal)."""
+    screen = target_screen(screen_index)
+    area = screen.availableGeometry()
+    width, height = min(size[0], area.width()), min(size[1], area.height())
+    window.setWindowFlags(window.windowFlags() | Qt.WindowType.WindowStaysOnTopHint)
+    window.setGeometry(area.x() + area.width() - width, area.y(), width, height)
+    window.show()
+    return screen
+
+
 def show_windowed(window: QWidget, size: tuple[int, int] | None = None,
                   screen_index: int | None = None) -> QScreen:
     """A normal window for development (``--windowed``), ``size`` logical pixels."""

@@ -40,6 +40,7 @@ OUT_DIR = ROOT / "docs" / "screenshots"
 
 TOURS: dict[str, str] = {
     "gallery": "ui.gallery:tour",
+    "counter": "ui.counter.tour:tour",
 }
 """Screenshot tours: name -> "module:function(camera)". Screen issues add theirs here."""
 
@@ -74,13 +75,22 @@ class Camera:
     taken: list[Path] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     _windows: list[QWidget] = field(default_factory=list)
+    compact: tuple[int, int] | None = None
 
     @property
     def size(self) -> tuple[int, int]:
+        """The window size of the shots: the variant's screen, or a compact window's
+        own size cut to that screen (``show(window, compact=...)``)."""
+        if self.compact is not None:
+            return (min(self.compact[0], self.variant.width),
+                    min(self.compact[1], self.variant.height))
         return self.variant.width, self.variant.height
 
-    def show(self, window: QWidget) -> QWidget:
-        """Show ``window`` at the variant's size (as full screen would on that screen)."""
+    def show(self, window: QWidget, compact: tuple[int, int] | None = None) -> QWidget:
+        """Show ``window`` at the variant's size (as full screen would on that screen),
+        or for a role shown as a compact window (``ui.cli.Role.compact``) at that size,
+        at most the screen's."""
+        self.compact = compact
         window.resize(*self.size)
         window.show()
         self._windows.append(window)
@@ -99,7 +109,7 @@ class Camera:
         if target.isWindow() and target.size().toTuple() != self.size:
             self.problems.append(
                 f"{path.name}: the window is {target.width()}x{target.height()}, not "
-                f"{self.variant.width}x{self.variant.height}: its layout does not fit the screen")
+                f"{self.size[0]}x{self.size[1]}: its layout does not fit the screen")
         if not target.grab().save(str(path)):
             raise OSError(f"could not write {path}")
         self.taken.append(path)

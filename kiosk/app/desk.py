@@ -29,6 +29,7 @@ from kiosk.app.results import Result
 from kiosk.app.staff import approve, note, requires
 from kiosk.app.validate import text, whole
 from kiosk.errors import RuleRefused
+from kiosk.feedback import ratings
 from kiosk.feedback.ratings import scale_values
 from kiosk.models import CounterEvent, Keypad, Ticket
 from kiosk.queue.lobby import Lobby
@@ -144,6 +145,21 @@ def transfer(app: AppContext, staff: StaffSession, counter: int, service: str) -
                 f"to {service}")
 
 
+@requires(Permission.SERVE)
+def rate_on_screen(app: AppContext, staff: StaffSession, counter: int, ticket: str,
+                   value: str) -> str:
+    """The rating the customer chose on this counter's screen (``none``: skipped) for
+    ``ticket``, finished here; returns the value stored."""
+    with app.write() as session:
+        lobby = Lobby(session)
+        rating = ratings.rate_on_screen(session, lobby.branch, ticket, value, at=lobby.now)
+        if rating.counter_number != counter:
+            raise RuleRefused(f"{ticket} 不是在 {counter} 号窗口办结的",
+                              f"{ticket} was not finished at counter {counter}",
+                              code="other_counter")
+        return rating.value
+
+
 @dataclass(frozen=True)
 class ServiceName(Result):
     code: str
@@ -182,5 +198,5 @@ def desk_setup(app: AppContext, staff: StaffSession, counter: int) -> DeskSetup:
 
 
 __all__ = ["DeskSetup", "ServiceName", "SupervisorPin", "call_next", "call_number",
-           "close_counter", "desk_setup", "finish", "no_show", "open_counter", "pause", "recall",
-           "resume", "start_serving", "transfer"]
+           "close_counter", "desk_setup", "finish", "no_show", "open_counter", "pause",
+           "rate_on_screen", "recall", "resume", "start_serving", "transfer"]

@@ -121,6 +121,13 @@ def requires(permission: Permission) -> Callable[[StaffUseCase[P, R]], StaffUseC
     return decorate
 
 
+def open_to_every_role(use_case: StaffUseCase[P, R]) -> StaffUseCase[P, R]:
+    """Mark a use case taking a ``StaffSession`` that every role may call (logging
+    out); the test of the permission mechanism accepts it as checked."""
+    use_case.permission = None  # type: ignore[attr-defined]
+    return use_case
+
+
 # ----- PINs -------------------------------------------------------------------------
 
 def _check_pin(app: AppContext, number: str, pin: str) -> tuple[StaffMember, BranchInfo]:
@@ -181,6 +188,13 @@ def approve(app: AppContext, number: str, pin: str, permission: Permission) -> S
                            f"{approver.number} is not a supervisor and cannot approve this",
                            code="not_supervisor")
     return approver
+
+
+@open_to_every_role
+def logout(app: AppContext, staff: StaffSession, *, idle: bool = False) -> None:
+    """End ``staff``'s session at this station (``idle``: the terminal locked itself)."""
+    with app.write() as session:
+        note(session, app, staff, "logout.idle" if idle else "logout")
 
 
 def staff_policy(app: AppContext) -> StaffPolicy:
@@ -269,5 +283,5 @@ def set_photo(app: AppContext, staff: StaffSession, number: str,
 
 
 __all__ = ["SessionEnded", "StaffView", "add_staff", "approve", "authorize", "console",
-           "is_console", "list_staff", "login", "note", "requires", "reset_pin",
-           "set_enabled", "set_photo", "set_role", "staff_policy"]
+           "is_console", "list_staff", "login", "logout", "note", "open_to_every_role",
+           "requires", "reset_pin", "set_enabled", "set_photo", "set_role", "staff_policy"]
