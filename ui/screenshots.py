@@ -41,6 +41,7 @@ OUT_DIR = ROOT / "docs" / "screenshots"
 TOURS: dict[str, str] = {
     "gallery": "ui.gallery:tour",
     "counter": "ui.counter.tour:tour",
+    "staff-exit": "ui.staff_exit_tour:tour",
 }
 """Screenshot tours: name -> "module:function(camera)". Screen issues add theirs here."""
 
