@@ -47,10 +47,14 @@ class Role:
     compact: tuple[int, int] | None = None
     """A compact window of this size that stays on top (the counter terminal beside
     the counter PC's own programs) instead of full screen."""
+    purges: bool = True
+    """Whether the station asks for the daily purge of personal data (every real
+    role; not the widget gallery)."""
 
 
 ROLES: dict[str, Role] = {
-    "gallery": Role("ui.gallery:make_window", "the shared widgets (theme check)"),
+    "gallery": Role("ui.gallery:make_window", "the shared widgets (theme check)",
+                    purges=False),
     "customer": Role(None, "customer touchscreen (issue 10)"),
     "counter": Role("ui.counter.window:make_window", "counter terminal", keyboard=False,
                     options=(Option(("--counter",), {"type": int, "metavar": "N",
@@ -134,6 +138,11 @@ def handle_run(ctx: Context, args: argparse.Namespace) -> int:
     app = create_app(language=args.lang, large_text=args.large_text, keyboard=role.keyboard)
     window = factory(RunContext(cli=ctx, args=args))
     window.setWindowTitle("Lobby Kiosk")
+    if role.purges:
+        from ui.maintenance import DailyPurge
+
+        window._purge = DailyPurge(ctx.app, window)  # type: ignore[attr-defined]
+        window._purge.start()  # type: ignore[attr-defined]
     if role.keyboard:
         from ui.keyboard import VirtualKeyboard
         from ui.shell import Shell

@@ -9,7 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QObject, QPoint, Qt
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -19,7 +20,9 @@ from kiosk.staff.permissions import StaffSession
 from tests.conftest import MONDAY_10AM
 from tests.ui.counter_support import PINS, branch_app, click, type_pin
 from tests.ui.sample_screens import sample_shell
+from ui import tasks
 from ui.fullscreen import show_fullscreen
+from ui.maintenance import DailyPurge
 from ui.shell import Shell
 from ui.staff_exit import CornerTaps, StaffExit, install_staff_exit
 
@@ -48,8 +51,6 @@ def audit(app: AppContext) -> list[tuple[str, str]]:
 
 def test_five_taps_in_the_corner_within_three_seconds_and_only_those() -> None:
     clock = [0.0]
-    from PySide6.QtWidgets import QWidget
-
     taps = CornerTaps(QWidget(), clock=lambda: clock[0])
     seen = []
     taps.triggered.connect(lambda: seen.append(clock[0]))
@@ -149,3 +150,17 @@ def test_the_menu_closes_itself_when_left_alone_and_the_program_can_be_closed(
     click(qtbot, exit_.menu_buttons["close_program"])
     qtbot.waitUntil(lambda: not kiosk.isVisible(), timeout=30_000)
     assert ("T01", "kiosk.close") in audit(app)
+
+
+def test_a_running_station_asks_for_the_daily_purge_and_only_one_gets_it(
+        app: AppContext, qtbot: QtBot) -> None:
+    owner = QObject()
+    first = DailyPurge(app, owner)
+    other = DailyPurge(AppContext(app.engine, "C4"), owner)
+    first.ask()
+    qtbot.waitUntil(lambda: first.last is not None, timeout=30_000)
+    other.ask()
+    assert tasks.wait_idle(30_000)
+    qtbot.waitUntil(lambda: not tasks.pending_tasks(), timeout=30_000)
+    assert other.last is None  # the day's purge already ran at K1
+    assert ("system", "personal_data.purge") in audit(app)
