@@ -22,8 +22,9 @@ from ui.widgets import PinPad
 PINS = {"S0401": "2580", "S0001": "3691", "T01": "4702"}
 
 
-def branch_app(folder: Path, station: str = "C4") -> AppContext:
-    app = AppContext.open(f"sqlite:///{folder / 'branch.db'}", station=station)
+def branch_app(folder: Path, station: str = "C4", url: str | None = None) -> AppContext:
+    """The branch at ``url`` (default: a SQLite file in ``folder``)."""
+    app = AppContext.open(url or f"sqlite:///{folder / 'branch.db'}", station=station)
     with app.write() as session:
         apply_config(session, open_all_hours())
     console = staff_app.console(app)

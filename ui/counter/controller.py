@@ -20,12 +20,6 @@ from kiosk.app.desk import DeskSetup
 from kiosk.staff.permissions import Permission, StaffSession
 from ui.tasks import Failure, run_task
 
-# Feed events that change what a counter terminal shows: its own ticket and status,
-# and the waiting counts of its services.
-RELEVANT_KINDS = frozenset({"issue", "call", "call_specific", "recall", "start", "finish",
-                            "no_show", "cancel", "transfer", "expire", "open", "pause",
-                            "resume", "close"})
-
 
 class CounterDesk(QObject):
     """One counter's terminal: session, setup, last view, actions."""
@@ -116,9 +110,10 @@ class CounterDesk(QObject):
     # ----- following the call feed --------------------------------------------------
 
     def follow(self, events: Sequence[Any]) -> None:
-        """New call-feed events (``FeedEvent`` list): refresh when one of them can
-        change what this terminal shows."""
-        if self.serves and any(e.kind in RELEVANT_KINDS for e in events):
+        """New call-feed events (``ui.feed.FeedWatcher.events``): every kind the feed
+        carries can change this terminal's ticket, status or waiting counts, so any
+        of them refreshes the view (refreshes meanwhile fold into one)."""
+        if self.serves and events:
             self.refresh()
 
     def refresh(self) -> None:
@@ -151,4 +146,4 @@ class CounterDesk(QObject):
         self.action_failed.emit("refresh", failure)
 
 
-__all__ = ["RELEVANT_KINDS", "CounterDesk"]
+__all__ = ["CounterDesk"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QFrame, QWidget
 
 from kiosk.app import AppContext
@@ -25,6 +25,7 @@ from ui.counter.devices import DevicesScreen
 from ui.counter.forms import CallNumberScreen, OverrideScreen, RatingScreen, TransferScreen
 from ui.counter.login import LoginScreen
 from ui.counter.states import CounterState
+from ui.feed import FeedWatcher
 from ui.idle import IdleOverlay, IdleWatcher
 from ui.shell import Shell
 
@@ -89,13 +90,38 @@ class CounterWindow(Shell):
         self.idle.countdown_cancelled.connect(self.lock_overlay.hide)
         self.lock_overlay.continue_clicked.connect(self.idle.activity)
         self.idle.timed_out.connect(self.lock)
+        self.feed: FeedWatcher | None = None
         fit_panels(self._overlay)  # the shell's message overlay
         self.home()
 
-    def follow(self, events: Signal | QObject) -> None:
-        """Follow a call feed: ``events`` is a signal carrying lists of feed events
-        (``ui.feed.FeedWatcher.events``)."""
-        events.connect(self.desk.follow)  # type: ignore[union-attr]
+    def follow_feed(self) -> FeedWatcher:
+        """Follow the branch's call feed (a call made at this counter's keypad, by
+        another terminal or from the command line shows at once); stopped when the
+        window closes."""
+        if self.feed is None:
+            self.feed = FeedWatcher(self.desk.app.engine, parent=self)
+            self.feed.events.connect(self.desk.follow)
+            self.feed.connection_lost.connect(self._connection_lost)
+            self.feed.connection_restored.connect(self._connection_restored)
+            self.feed.start()
+        return self.feed
+
+    def stop_feed(self) -> None:
+        if self.feed is not None:
+            self.feed.stop()
+            self.feed = None
+
+    def _connection_lost(self, reason: str) -> None:
+        self.notify(self.tr("The branch database cannot be reached; retrying…"), "error", 0)
+
+    def _connection_restored(self) -> None:
+        self.banner.dismiss()
+        self.desk.refresh()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        super().closeEvent(event)
+        if event.isAccepted():
+            self.stop_feed()
 
     def _setup_ready(self, setup: DeskSetup) -> None:
         self.idle.idle_ms = setup.idle_lock_minutes * 60_000
@@ -126,6 +152,7 @@ def make_window(context: RunContext) -> CounterWindow:
         raise UsageError("请用 --counter N 指定窗口号", "name the counter with --counter N",
                          code="usage")
     window = CounterWindow(context.cli.app, int(counter))
+    window.follow_feed()
     return window
 
 
