@@ -60,3 +60,16 @@ def test_the_daily_purge_runs_once_a_day_whichever_station_asks(
     assert audit_rows(app)[-1] == ("system", "personal_data.purge", "", "K1")
     at(monkeypatch, 24 * 60)
     assert privacy.daily_purge(AppContext(any_engine, "C4")) is not None
+
+
+def test_only_a_supervisor_may_purge_or_change_settings_level_things(app: AppContext) -> None:
+    add(app, "S0401", "counter")
+    add(app, "T01", "technician")
+    add(app, "S0001", "supervisor")
+    for number, role in (("S0401", "counter"), ("T01", "technician")):
+        session = staff_app.login(app, number, PINS[role])
+        with pytest.raises(NotPermitted):
+            privacy.purge(app, session, dry_run=True)
+        assert audit_rows(app)[-1] == (number, "denied", "settings", "K1")
+    supervisor = staff_app.login(app, "S0001", PINS["supervisor"])
+    assert privacy.purge(app, supervisor, dry_run=True).dry_run
