@@ -10,29 +10,30 @@ from kiosk.app.staff import note, requires
 from kiosk.staff.permissions import Permission, StaffSession
 
 
+def _record(app: AppContext, staff: StaffSession, action: str) -> None:
+    with app.write() as session:
+        note(session, app, staff, action)
+
+
 @requires(Permission.DEVICES)
 def open_menu(app: AppContext, staff: StaffSession) -> None:
     """The staff menu opened at this kiosk (refused, and audited, for a clerk)."""
-    with app.write() as session:
-        note(session, app, staff, "kiosk.staff_menu")
+    _record(app, staff, "kiosk.staff_menu")
 
 
 @requires(Permission.DEVICES)
 def leave_fullscreen(app: AppContext, staff: StaffSession) -> None:
-    with app.write() as session:
-        note(session, app, staff, "kiosk.leave_fullscreen")
+    _record(app, staff, "kiosk.leave_fullscreen")
 
 
 @requires(Permission.DEVICES)
 def return_fullscreen(app: AppContext, staff: StaffSession) -> None:
-    with app.write() as session:
-        note(session, app, staff, "kiosk.return_fullscreen")
+    _record(app, staff, "kiosk.return_fullscreen")
 
 
 @requires(Permission.DEVICES)
 def close_program(app: AppContext, staff: StaffSession) -> None:
-    with app.write() as session:
-        note(session, app, staff, "kiosk.close")
+    _record(app, staff, "kiosk.close")
 
 
 __all__ = ["close_program", "leave_fullscreen", "open_menu", "return_fullscreen"]

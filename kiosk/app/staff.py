@@ -234,52 +234,53 @@ def add_staff(app: AppContext, staff: StaffSession, number: str, name: str, role
         return _view(member, branch)
 
 
-@requires(Permission.STAFF)
-def reset_pin(app: AppContext, staff: StaffSession, number: str, pin: str) -> StaffView:
-    """A new PIN for ``number``; lifts a lockout."""
+def _change(app: AppContext, staff: StaffSession, number: str, action: str,
+            change: Callable[[StaffMember], str]) -> StaffView:
+    """One change of account ``number`` (locked) by ``change``, which returns the audit
+    entry's detail; the entry goes with the change."""
     with app.write() as session:
         branch = load_branch(session)
         member = accounts.get_member(session, branch.id, number, lock=True)
-        accounts.set_pin(member, pin, clock.now())
-        note(session, app, staff, "staff.reset_pin", subject=member.number, branch=branch)
+        detail = change(member)
+        note(session, app, staff, action, subject=member.number, detail=detail, branch=branch)
         return _view(member, branch)
+
+
+@requires(Permission.STAFF)
+def reset_pin(app: AppContext, staff: StaffSession, number: str, pin: str) -> StaffView:
+    """A new PIN for ``number``; lifts a lockout."""
+    def change(member: StaffMember) -> str:
+        accounts.set_pin(member, pin, clock.now())
+        return ""
+    return _change(app, staff, number, "staff.reset_pin", change)
 
 
 @requires(Permission.STAFF)
 def set_enabled(app: AppContext, staff: StaffSession, number: str,
                 enabled: bool) -> StaffView:
     """Disable (or enable again) ``number``; a disabled account's sessions end."""
-    with app.write() as session:
-        branch = load_branch(session)
-        member = accounts.get_member(session, branch.id, number, lock=True)
+    def change(member: StaffMember) -> str:
         accounts.set_enabled(member, enabled, clock.now())
-        note(session, app, staff, "staff.enable" if enabled else "staff.disable",
-             subject=member.number, branch=branch)
-        return _view(member, branch)
+        return ""
+    return _change(app, staff, number, "staff.enable" if enabled else "staff.disable", change)
 
 
 @requires(Permission.STAFF)
 def set_role(app: AppContext, staff: StaffSession, number: str, role: str) -> StaffView:
-    with app.write() as session:
-        branch = load_branch(session)
-        member = accounts.get_member(session, branch.id, number, lock=True)
+    def change(member: StaffMember) -> str:
         before, member.role = member.role, accounts.check_role(role)
-        note(session, app, staff, "staff.role", subject=member.number,
-             detail=f"{before} -> {role}", branch=branch)
-        return _view(member, branch)
+        return f"{before} -> {role}"
+    return _change(app, staff, number, "staff.role", change)
 
 
 @requires(Permission.STAFF)
 def set_photo(app: AppContext, staff: StaffSession, number: str,
               photo: bytes | None) -> StaffView:
     """The staff-board photo (PNG or JPEG), or None to remove it."""
-    with app.write() as session:
-        branch = load_branch(session)
-        member = accounts.get_member(session, branch.id, number, lock=True)
+    def change(member: StaffMember) -> str:
         accounts.set_photo(member, photo)
-        note(session, app, staff, "staff.photo", subject=member.number,
-             detail="removed" if photo is None else member.photo_type or "", branch=branch)
-        return _view(member, branch)
+        return "removed" if photo is None else member.photo_type or ""
+    return _change(app, staff, number, "staff.photo", change)
 
 
 __all__ = ["SessionEnded", "StaffView", "add_staff", "approve", "authorize", "console",
