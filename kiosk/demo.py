@@ -26,6 +26,7 @@ from kiosk.app.counters import call_next, open_counter
 from kiosk.app.keypads import configure_keypads
 from kiosk.app.printer import set_printer
 from kiosk.app.ratings import rating_report
+from kiosk.app.staff import console
 from kiosk.app.tickets import take_ticket
 from kiosk.branch.settings import default_config
 from kiosk.devices.keypads import KeypadService
@@ -95,7 +96,7 @@ def run_demo(app: AppContext, steps: int = 0, pace_s: float = 1.0, seed: int = 7
     for counter in lobby_board(app).counters:
         counters.append(counter.number)
         if counter.status != "open":
-            open_counter(app, counter.number, f"S{counter.number:02d}")
+            open_counter(app, console(app), counter.number, f"S{counter.number:02d}")
     rng = random.Random(seed)
     say("Lobby Kiosk demo: simulated printer and keypads; Ctrl-C to stop")
     with simulated_devices(app, counters) as (printer, keypads):
@@ -136,7 +137,7 @@ def _customer_arrives(app: AppContext, printer: FakePrinter, rng: random.Random,
 def _counter_calls(app: AppContext, counters: list[int], rng: random.Random,
                    say: Callable[[str], None]) -> None:
     counter = rng.choice(counters)
-    ticket = call_next(app, counter).ticket
+    ticket = call_next(app, console(app), counter).ticket
     if ticket is not None:
         say(f"叫号 {ticket.number} -> counter {counter}")
 

@@ -14,6 +14,7 @@ from kiosk.app import AppContext
 from kiosk.app import counters as desk
 from kiosk.app.board import lobby_board
 from kiosk.app.printer import PrinterStatus, printer_status, set_printer
+from kiosk.app.staff import console
 from kiosk.app.tickets import cancel_ticket, service_choices, show_ticket, take_ticket
 from kiosk.branch.settings import apply_config
 from kiosk.claims.records import record_check
@@ -147,14 +148,14 @@ def test_a_counter_view_has_its_queues_the_current_ticket_and_its_claim_check(
         check = record_check(session, "inpatient", {}, ["CLAIM_FORM", "ID_INSURED"],
                              ticket_number=first.number)
         reference = check.reference
-    opened = desk.open_counter(app, 5, "S0501")
+    opened = desk.open_counter(app, console(app), 5, "S0501")
     assert opened.status == "open"
     assert opened.ticket is None
     assert opened.current is None
     assert [(q.code, q.waiting) for q in opened.queues] == [
         ("claims", 2), ("policy_change", 0), ("complaints", 1)]
     at(monkeypatch, 17)
-    called = desk.call_next(app, 5)
+    called = desk.call_next(app, console(app), 5)
     assert called.ticket is not None
     assert called.ticket.number == first.number
     current = called.current
@@ -170,10 +171,10 @@ def test_a_counter_view_has_its_queues_the_current_ticket_and_its_claim_check(
     assert "CLAIM_FORM" not in missing
     assert missing["DISCHARGE"] != "DISCHARGE"  # named for the clerk, not a code
     assert [(q.code, q.waiting) for q in called.queues][0] == ("claims", 1)
-    recalled = desk.recall(app, 5)
+    recalled = desk.recall(app, console(app), 5)
     assert recalled.current is not None
     assert recalled.current.recalls == 1
-    finished = desk.finish(app, 5)
+    finished = desk.finish(app, console(app), 5)
     assert finished.ticket is not None
     assert finished.ticket.status == "done"
     assert finished.current is None
@@ -185,18 +186,18 @@ def test_a_counter_view_has_its_queues_the_current_ticket_and_its_claim_check(
 def test_counter_input_that_cannot_fit_the_database_is_a_usage_error(app: AppContext) -> None:
     for number in (0, 2**31, 99999999999999999999999):
         with pytest.raises(UsageError) as caught:
-            desk.open_counter(app, number)
+            desk.open_counter(app, console(app), number)
         assert "counter" in caught.value.en
     with pytest.raises(UsageError) as long_staff:
-        desk.open_counter(app, 1, "S" * 41)
+        desk.open_counter(app, console(app), 1, "S" * 41)
     assert long_staff.value.code == "too_long"
     with pytest.raises(UsageError):
-        desk.pause_counter(app, 1, reason="x" * 201)
+        desk.pause_counter(app, console(app), 1, reason="x" * 201)
     with pytest.raises(UsageError):
-        desk.open_counter(app, 1, "S\x00")
+        desk.open_counter(app, console(app), 1, "S\x00")
     with pytest.raises(UsageError):
         cancel_ticket(app, "A001", "r" * 201)
-    assert desk.open_counter(app, 1, "S" * 40).staff == "S" * 40
+    assert desk.open_counter(app, console(app), 1, "S" * 40).staff == "S" * 40
 
 
 def test_overriding_a_rule_at_the_counter_is_audited_with_the_station(
@@ -222,8 +223,8 @@ def test_the_board_is_the_lobby_snapshot_typed(app: AppContext) -> None:
     with app.write() as session:
         apply_config(session, open_all_hours())
     take_ticket(app, "enquiry")
-    desk.open_counter(app, 1, "S1")
-    desk.call_next(app, 1)
+    desk.open_counter(app, console(app), 1, "S1")
+    desk.call_next(app, console(app), 1)
     board = lobby_board(app)
     with unit_of_work(app.engine) as session:
         assert board.to_json() == Lobby(session).snapshot()

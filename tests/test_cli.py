@@ -15,10 +15,10 @@ SUNDAY = "2026-11-22T10:00:00+08:00"
 
 
 def kiosk(*args: str, now: str = MONDAY, env: dict[str, str] | None = None,
-          ) -> subprocess.CompletedProcess[str]:
+          stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, "KIOSK_NOW": now, **(env or {})}
     return subprocess.run([sys.executable, "-m", "kiosk", *args], capture_output=True,
-                          text=True, env=full_env, timeout=60, check=False)
+                          text=True, env=full_env, timeout=60, check=False, input=stdin)
 
 
 def one_json(result: subprocess.CompletedProcess[str]) -> dict:  # type: ignore[type-arg]
@@ -127,7 +127,14 @@ def test_counter_commands_through_the_cli(sqlite_url: str) -> None:
     assert one_json(kiosk(*db, "ticket", "show", "E001", "--json"))["status"] == "cancelled"
     assert kiosk(*db, "counter", "set", "4", "--services", "claims,payments").returncode == 0
     assert kiosk(*db, "counter", "open", "4", "--staff", "S0401").returncode == 0
-    called = one_json(kiosk(*db, "counter", "call", "4", "--number", "E003", "--json"))
+    assert kiosk(*db, "staff", "add", "SUP1", "--name", "李主管", "--role", "supervisor",
+                 stdin="3691\n").returncode == 0
+    # Out of order: a reason and a supervisor's PIN (from standard input), every time.
+    assert kiosk(*db, "counter", "call", "4", "--number", "E003").returncode == 2
+    assert kiosk(*db, "counter", "call", "4", "--number", "E003", "--reason", "elderly",
+                 "--supervisor", "SUP1", stdin="9999\n").returncode == 3
+    called = one_json(kiosk(*db, "counter", "call", "4", "--number", "E003", "--reason",
+                            "elderly", "--supervisor", "SUP1", "--json", stdin="3691\n"))
     assert called["ticket"]["number"] == "E003"
     assert called["services"] == ["claims", "payments"]
     assert kiosk(*db, "counter", "start", "4").returncode == 0
@@ -143,7 +150,8 @@ def test_counter_commands_through_the_cli(sqlite_url: str) -> None:
     assert one_json(kiosk(*db, "counter", "no-show", "4", "--json"))["ticket"]["status"] \
         == "no_show"
     assert kiosk(*db, "counter", "pause", "4").returncode == 3
-    assert kiosk(*db, "counter", "pause", "4", "--supervisor", "SUP1").returncode == 0
+    assert kiosk(*db, "counter", "pause", "4", "--supervisor", "SUP1",
+                 stdin="3691\n").returncode == 0
     assert kiosk(*db, "counter", "resume", "4").returncode == 0
     assert one_json(kiosk(*db, "day", "close", "--json")) == {"expired": 1}  # E003 waited
 

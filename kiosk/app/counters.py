@@ -1,8 +1,14 @@
 """The counter terminal's actions: open, close, pause (with the supervisor rule),
 resume, call the next or a given number, recall, start, finish, no-show, transfer, set
-the services. Each is one write unit of work and answers with the counter as its
-terminal shows it (:class:`CounterView`), read in the same unit of work, so the screen
-never shows a state between two actions."""
+the services. Each is done by a member of staff (a :class:`StaffSession` from a PIN
+login, or ``staff.console`` for a command line), checked by ``requires``, audited in
+its own write unit of work and answers with the counter as its terminal shows it
+(:class:`CounterView`), read in the same unit of work, so the screen never shows a
+state between two actions.
+
+Two actions override a rule and take a supervisor's PIN (:class:`SupervisorPin`):
+pausing the last open counter of a service (暂停办公), and calling a number out of
+order (with a reason, every time)."""
 
 from __future__ import annotations
 
@@ -14,12 +20,14 @@ from sqlalchemy import func, select
 
 from kiosk.app.context import AppContext
 from kiosk.app.results import Result
+from kiosk.app.staff import SupervisorPin, approve, is_console, note, requires
 from kiosk.app.tickets import TicketInfo
 from kiosk.app.validate import text, whole
 from kiosk.claims.views import check_view
+from kiosk.errors import RuleRefused
 from kiosk.models import ClaimCheck, Counter, CounterEvent, Ticket
-from kiosk.privacy import audit
 from kiosk.queue.lobby import Lobby
+from kiosk.staff.permissions import Permission, StaffSession
 
 
 @dataclass(frozen=True)
@@ -89,89 +97,113 @@ def counter_view(app: AppContext, counter: int) -> CounterView:
         return _view(Lobby(session), counter, "view", None)
 
 
-def open_counter(app: AppContext, counter: int, staff: str | None = None) -> CounterView:
-    """Open (or reopen after a pause) with ``staff`` on duty."""
-    staff = _staff(staff)
-    return _act(app, counter, "open", lambda lobby: lobby.open_counter(counter, staff))
+def _on_duty(staff: StaffSession, on_duty: str | None) -> str | None:
+    """Who is recorded at the counter and on the tickets it calls: ``on_duty`` if
+    given (a command line names the clerk), else the logged-in member of staff (a
+    command line without it leaves the counter's own as it is)."""
+    named = text(on_duty, Counter.staff, "工号", "the staff id")
+    return named or (None if is_console(staff) else staff.number)
 
 
-def close_counter(app: AppContext, counter: int) -> CounterView:
+@requires(Permission.SERVE)
+def open_counter(app: AppContext, staff: StaffSession, counter: int,
+                 on_duty: str | None = None) -> CounterView:
+    """Open (or reopen after a pause) with the logged-in clerk (or ``on_duty``) on duty."""
+    clerk = _on_duty(staff, on_duty)
+    return _act(app, staff, counter, "open", lambda lobby: lobby.open_counter(counter, clerk))
+
+
+@requires(Permission.SERVE)
+def close_counter(app: AppContext, staff: StaffSession, counter: int) -> CounterView:
     """Close; refused while a customer is still at the counter."""
-    return _act(app, counter, "close", lambda lobby: lobby.close_counter(counter))
+    return _act(app, staff, counter, "close", lambda lobby: lobby.close_counter(counter))
 
 
-def pause_counter(app: AppContext, counter: int, supervisor: str | None = None,
-                  reason: str = "") -> CounterView:
-    """Pause (暂停办公); refused while it is the only open counter of one of its services,
-    unless ``supervisor`` overrides (recorded with the pause, and in the audit log)."""
-    supervisor = text(supervisor, CounterEvent.supervisor, "主管", "the supervisor")
+@requires(Permission.SERVE)
+def pause_counter(app: AppContext, staff: StaffSession, counter: int, reason: str = "",
+                  supervisor: SupervisorPin | None = None) -> CounterView:
+    """Pause (暂停办公). Refused (``only_open_counter``) while this is the last open
+    counter of one of its services, unless ``supervisor`` approves with a PIN: the
+    rule is tried first, so the PIN is checked only when it is needed."""
     why = text(reason, CounterEvent.reason, "原因", "the reason") or ""
-
-    def pause(lobby: Lobby) -> None:
-        lobby.pause_counter(counter, supervisor, why)
-        event = lobby.session.scalar(
-            select(CounterEvent).where(CounterEvent.branch_id == lobby.branch.id,
-                                       CounterEvent.counter_number == counter,
-                                       CounterEvent.kind == "pause")
-            .order_by(CounterEvent.id.desc()).limit(1))
-        if event is not None and event.supervisor:  # the pause rule was overridden
-            _audit(app, lobby, event.supervisor, "counter.pause_override", f"counter {counter}",
-                   why)
-
-    return _act(app, counter, "pause", pause)
+    try:
+        return _act(app, staff, counter, "pause",
+                    lambda lobby: lobby.pause_counter(counter, None, why), why)
+    except RuleRefused as refused:
+        if refused.code != "only_open_counter" or supervisor is None:
+            raise
+    approver = approve(app, supervisor.number, supervisor.pin, Permission.OVERRIDE)
+    return _act(app, staff, counter, "pause",
+                lambda lobby: lobby.pause_counter(counter, approver.number, why),
+                f"override by {approver.number}" + (f"; {why}" if why else ""))
 
 
-def resume_counter(app: AppContext, counter: int) -> CounterView:
-    return _act(app, counter, "resume", lambda lobby: lobby.resume_counter(counter))
+@requires(Permission.SERVE)
+def resume_counter(app: AppContext, staff: StaffSession, counter: int) -> CounterView:
+    return _act(app, staff, counter, "resume", lambda lobby: lobby.resume_counter(counter))
 
 
-def call_next(app: AppContext, counter: int, staff: str | None = None) -> CounterView:
+@requires(Permission.SERVE)
+def call_next(app: AppContext, staff: StaffSession, counter: int,
+              on_duty: str | None = None) -> CounterView:
     """Finish the current customer and call the next (``ticket`` None: nobody waits)."""
-    staff = _staff(staff)
-    return _act(app, counter, "call", lambda lobby: lobby.call_next(counter, staff))
+    clerk = _on_duty(staff, on_duty)
+    return _act(app, staff, counter, "call", lambda lobby: lobby.call_next(counter, clerk))
 
 
-def call_number(app: AppContext, counter: int, number: str,
-                staff: str | None = None) -> CounterView:
-    """Call waiting ticket ``number`` out of order (needs a staff id; recorded with the
-    ticket and in the audit log: it overrides the calling order)."""
-    staff = _staff(staff)
-
-    def call(lobby: Lobby) -> Ticket:
-        ticket = lobby.call_number(counter, number, staff)
-        _audit(app, lobby, ticket.staff or "", "counter.call_specific", ticket.number,
-               f"counter {counter}")
-        return ticket
-
-    return _act(app, counter, "call", call)
-
-
-def recall(app: AppContext, counter: int) -> CounterView:
-    return _act(app, counter, "recall", lambda lobby: lobby.recall(counter))
+@requires(Permission.SERVE)
+def call_number(app: AppContext, staff: StaffSession, counter: int, number: str, reason: str,
+                supervisor: SupervisorPin, on_duty: str | None = None) -> CounterView:
+    """Call waiting ticket ``number`` out of order: a reason and a supervisor's PIN
+    every time (audited with both)."""
+    why = text(reason, CounterEvent.reason, "跳号原因", "the reason for calling out of order",
+               required=True) or ""
+    wanted = text(number, Ticket.number, "号码", "the ticket number", required=True) or ""
+    clerk = _on_duty(staff, on_duty) or staff.number
+    approver = approve(app, supervisor.number, supervisor.pin, Permission.OVERRIDE)
+    return _act(app, staff, counter, "call",
+                lambda lobby: lobby.call_number(counter, wanted, clerk),
+                f"approved by {approver.number}; {why}", audit="call_specific")
 
 
-def start_serving(app: AppContext, counter: int) -> CounterView:
-    return _act(app, counter, "start", lambda lobby: lobby.start(counter))
+@requires(Permission.SERVE)
+def recall(app: AppContext, staff: StaffSession, counter: int) -> CounterView:
+    return _act(app, staff, counter, "recall", lambda lobby: lobby.recall(counter))
 
 
-def finish(app: AppContext, counter: int) -> CounterView:
-    return _act(app, counter, "finish", lambda lobby: lobby.finish(counter))
+@requires(Permission.SERVE)
+def start_serving(app: AppContext, staff: StaffSession, counter: int) -> CounterView:
+    return _act(app, staff, counter, "start", lambda lobby: lobby.start(counter))
 
 
-def no_show(app: AppContext, counter: int) -> CounterView:
+@requires(Permission.SERVE)
+def finish(app: AppContext, staff: StaffSession, counter: int) -> CounterView:
+    """Finish the current ticket; its rating is then asked on the counter's keypad, or
+    on the screen (``kiosk.app.desk``) when the counter has none."""
+    return _act(app, staff, counter, "finish", lambda lobby: lobby.finish(counter))
+
+
+@requires(Permission.SERVE)
+def no_show(app: AppContext, staff: StaffSession, counter: int) -> CounterView:
     """The called customer did not come (allowed after the branch's recall limit)."""
-    return _act(app, counter, "no-show", lambda lobby: lobby.no_show(counter))
+    return _act(app, staff, counter, "no-show", lambda lobby: lobby.no_show(counter),
+                audit="no_show")
 
 
-def transfer(app: AppContext, counter: int, service: str) -> CounterView:
+@requires(Permission.SERVE)
+def transfer(app: AppContext, staff: StaffSession, counter: int, service: str) -> CounterView:
     """Send the current ticket to ``service``'s queue (same number, same issue time)."""
-    return _act(app, counter, "transfer", lambda lobby: lobby.transfer(counter, service))
+    return _act(app, staff, counter, "transfer", lambda lobby: lobby.transfer(counter, service),
+                f"to {service}")
 
 
-def set_services(app: AppContext, counter: int, services: Sequence[str]) -> CounterView:
-    """The services the counter serves, in order."""
+@requires(Permission.SETTINGS)
+def set_services(app: AppContext, staff: StaffSession, counter: int,
+                 services: Sequence[str]) -> CounterView:
+    """The services the counter serves, in order (a branch setting: supervisors)."""
     codes = [code.strip() for code in services if code.strip()]
-    return _act(app, counter, "set", lambda lobby: lobby.set_services(counter, codes))
+    return _act(app, staff, counter, "set", lambda lobby: lobby.set_services(counter, codes),
+                ",".join(codes), audit="services")
 
 
 # ----- the view ----------------------------------------------------------------------
@@ -181,24 +213,20 @@ def _number(counter: int) -> int:
     return whole(counter, "窗口号", "the counter number")
 
 
-def _staff(staff: str | None) -> str | None:
-    return text(staff, Counter.staff, "工号", "the staff id")
-
-
-def _audit(app: AppContext, lobby: Lobby, staff: str, action: str, subject: str,
-           detail: str) -> None:
-    """A rule overridden: recorded in the same unit of work as the action."""
-    audit.record(lobby.session, lobby.branch.id, staff=staff, action=action, at=lobby.now,
-                 station=app.station, subject=subject, detail=detail)
-
-
-def _act(app: AppContext, counter: int, action: str,
-         do: Callable[[Lobby], Any]) -> CounterView:
+def _act(app: AppContext, staff: StaffSession, counter: int, action: str,
+         do: Callable[[Lobby], Any], detail: str = "", *, audit: str = "") -> CounterView:
+    """``do`` the action, audit it (``counter.<audit or action>``, the ticket it moved
+    as the subject) and read the view, all in one write unit of work."""
     _number(counter)
     with app.write() as session:
         lobby = Lobby(session)
         moved = do(lobby)
-        return _view(lobby, counter, action, moved if isinstance(moved, Ticket) else None)
+        ticket = moved if isinstance(moved, Ticket) else None
+        note(session, app, staff, f"counter.{audit or action}",
+             subject=ticket.number if ticket else f"counter {counter}",
+             detail=f"counter {counter}" + (f"; {detail}" if detail else ""),
+             branch=lobby.branch)
+        return _view(lobby, counter, action, ticket)
 
 
 def _view(lobby: Lobby, number: int, action: str, moved: Ticket | None) -> CounterView:

@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 from kiosk import clock
 from kiosk.app.context import AppContext
 from kiosk.app.results import Result
+from kiosk.app.validate import text
 from kiosk.branch.info import BranchInfo, load_branch
 from kiosk.errors import RuleRefused
 from kiosk.models import StaffMember
@@ -50,6 +51,17 @@ CONSOLE_PREFIX = "cli:"
 class SessionEnded(RuleRefused):
     """The account behind a staff session was disabled or changed role: log in again
     (code ``session_ended``)."""
+
+
+@dataclass(frozen=True)
+class SupervisorPin:
+    """A supervisor's number and PIN typed to approve one override. Never stored."""
+
+    number: str
+    pin: str
+
+    def __repr__(self) -> str:  # keeps the PIN out of logs and tracebacks
+        return f"SupervisorPin({self.number!r}, pin=***)"
 
 
 @dataclass(frozen=True)
@@ -160,6 +172,13 @@ def _check_pin(app: AppContext, number: str, pin: str) -> tuple[StaffMember, Bra
     if refusal is not None:
         raise refusal
     return row, branch
+
+
+def supervisor_number(number: str) -> str:
+    """A supervisor's staff number as typed, checked against the column (a usage error
+    naming the supervisor before any PIN is asked for)."""
+    return text(number, StaffMember.number, "主管工号", "the supervisor's staff number",
+                required=True) or ""
 
 
 def login(app: AppContext, number: str, pin: str) -> StaffSession:
@@ -283,6 +302,7 @@ def set_photo(app: AppContext, staff: StaffSession, number: str,
     return _change(app, staff, number, "staff.photo", change)
 
 
-__all__ = ["SessionEnded", "StaffView", "add_staff", "approve", "authorize", "console",
-           "is_console", "list_staff", "login", "logout", "note", "open_to_every_role",
-           "requires", "reset_pin", "set_enabled", "set_photo", "set_role", "staff_policy"]
+__all__ = ["SessionEnded", "StaffView", "SupervisorPin", "add_staff", "approve", "authorize",
+           "console", "is_console", "list_staff", "login", "logout", "note",
+           "open_to_every_role", "requires", "reset_pin", "set_enabled", "set_photo", "set_role",
+           "staff_policy", "supervisor_number"]

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from kiosk.errors import UsageError
 
 if TYPE_CHECKING:
+    from kiosk.app.staff import SupervisorPin
     from kiosk.cli import Commands, Context
 
 
@@ -54,9 +55,14 @@ def register(commands: Commands) -> None:
             p.add_argument("--staff", help="staff member on duty")
         if name == "call":
             p.add_argument("--staff", help="staff member calling")
-            p.add_argument("--number", help="call this ticket out of order")
+            p.add_argument("--number", help="call this ticket out of order (with --reason "
+                           "and --supervisor)")
+            p.add_argument("--reason", default="", help="why it is called out of order")
+        if name in ("pause", "call"):
+            p.add_argument("--supervisor", metavar="NUMBER",
+                           help="supervisor approving the override (their PIN is asked "
+                                "for, or read from standard input)")
         if name == "pause":
-            p.add_argument("--supervisor", help="supervisor overriding the pause rule")
             p.add_argument("--reason", default="")
         if name == "transfer":
             p.add_argument("service")
@@ -133,27 +139,37 @@ def cmd_ticket_cancel(ctx: Context, args: argparse.Namespace) -> None:
 
 
 def cmd_counter(ctx: Context, args: argparse.Namespace) -> None:
-    from kiosk.app import counters
+    from kiosk.app import counters, staff
 
     action, number, app = args.counter_command, args.counter, ctx.app
+    actor = staff.console(app)  # audited as cli:USER
     if action == "open":
-        result = counters.open_counter(app, number, args.staff)
+        result = counters.open_counter(app, actor, number, args.staff)
     elif action == "close":
-        result = counters.close_counter(app, number)
+        result = counters.close_counter(app, actor, number)
     elif action == "pause":
-        result = counters.pause_counter(app, number, args.supervisor, args.reason)
+        result = counters.pause_counter(app, actor, number, args.reason,
+                                        _supervisor(args.supervisor))
     elif action == "resume":
-        result = counters.resume_counter(app, number)
+        result = counters.resume_counter(app, actor, number)
+    elif action == "call" and args.number:
+        approval = _supervisor(args.supervisor)
+        if approval is None:
+            raise UsageError("跳号呼叫须有主管授权：--supervisor 工号（密码从标准输入读取）",
+                             "calling out of order needs a supervisor: --supervisor NUMBER "
+                             "(the PIN is read from standard input)", code="supervisor")
+        result = counters.call_number(app, actor, number, args.number, args.reason, approval,
+                                      args.staff)
     elif action == "call":
-        result = (counters.call_number(app, number, args.number, args.staff) if args.number
-                  else counters.call_next(app, number, args.staff))
+        result = counters.call_next(app, actor, number, args.staff)
     elif action == "transfer":
-        result = counters.transfer(app, number, args.service)
+        result = counters.transfer(app, actor, number, args.service)
     elif action == "set":
-        result = counters.set_services(app, number, args.services.split(","))
+        result = counters.set_services(app, actor, number, args.services.split(","))
     else:
         result = {"recall": counters.recall, "start": counters.start_serving,
-                  "finish": counters.finish, "no-show": counters.no_show}[action](app, number)
+                  "finish": counters.finish, "no-show": counters.no_show}[action](
+            app, actor, number)
     view = result.to_json()
     if action == "call" and result.ticket is None:
         text = f"counter {number}: nobody is waiting"
@@ -162,6 +178,19 @@ def cmd_counter(ctx: Context, args: argparse.Namespace) -> None:
     else:
         text = f"counter {number}: {view['status']} ({', '.join(view['services'])})"
     ctx.emit(view, text)
+
+
+def _supervisor(number: str | None) -> SupervisorPin | None:
+    """The supervisor named on the command line with their PIN (asked for, or one line
+    of standard input); the number is checked before the PIN is read."""
+    from kiosk.app.staff import SupervisorPin, supervisor_number
+    from kiosk.cli.staff import read_pin
+
+    if number is None:
+        return None
+    checked = supervisor_number(number)
+    return SupervisorPin(checked, read_pin(f"PIN of supervisor {checked} / 主管 {checked} "
+                                           "的密码: "))
 
 
 def cmd_queue(ctx: Context, args: argparse.Namespace) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout
 
-from kiosk.app import desk as desk_app
+from kiosk.app import counters as counters_app
 from kiosk.app.counters import CounterView
 from kiosk.staff.permissions import StaffSession
 from ui import i18n
@@ -107,29 +107,29 @@ class DeskScreen(Screen):
         self.say("")
         view = self.desk.view
         if action == "call":
-            self.desk.act("call", desk_app.call_next)
+            self.desk.act("call", counters_app.call_next)
         elif action == "recall":
-            self.desk.act("recall", desk_app.recall)
+            self.desk.act("recall", counters_app.recall)
         elif action == "start":
-            self.desk.act("start", desk_app.start_serving)
+            self.desk.act("start", counters_app.start_serving)
         elif action == "finish":
-            self.desk.act("finish", desk_app.finish)
+            self.desk.act("finish", counters_app.finish)
         elif action == "no_show":
-            self.desk.act("no_show", desk_app.no_show)
+            self.desk.act("no_show", counters_app.no_show)
         elif action == "transfer":
             self.move_to(CounterState.TRANSFER)
         elif action == "call_specific":
             self.move_to(CounterState.CALL_NUMBER)
         elif action == "pause":
             if view is not None and view.status == "paused":
-                self.desk.act("resume", desk_app.resume)
+                self.desk.act("resume", counters_app.resume_counter)
             else:
-                self.desk.act("pause", desk_app.pause)
+                self.desk.act("pause", counters_app.pause_counter)
         elif action == "open":
             if view is not None and view.status == "closed":
-                self.desk.act("open", desk_app.open_counter)
+                self.desk.act("open", counters_app.open_counter)
             else:
-                self.desk.act("close", desk_app.close_counter)
+                self.desk.act("close", counters_app.close_counter)
 
     def _done(self, action: str, view: CounterView) -> None:
         if action == "call" and view.ticket is None:

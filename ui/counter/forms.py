@@ -15,9 +15,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.app import counters as counters_app
 from kiosk.app import desk as desk_app
 from kiosk.app.counters import CounterView
-from kiosk.app.desk import DeskSetup, SupervisorPin
+from kiosk.app.desk import DeskSetup
+from kiosk.app.staff import SupervisorPin
 from ui import i18n
 from ui.counter.controller import CounterDesk
 from ui.counter.parts import centred, labelled, scrolled_body
@@ -94,7 +96,7 @@ class TransferScreen(_DeskForm):
 
     def choose(self, code: str) -> None:
         self.action = "transfer"
-        self.desk.act("transfer", desk_app.transfer, code)
+        self.desk.act("transfer", counters_app.transfer, code)
 
     def retranslate(self) -> None:
         if self.header:
@@ -219,7 +221,7 @@ class CallNumberScreen(_SupervisorForm):
 
     def approve(self, supervisor: SupervisorPin) -> None:
         self.action = "call_specific"
-        self.desk.act("call_specific", desk_app.call_number, self.number.text(),
+        self.desk.act("call_specific", counters_app.call_number, self.number.text(),
                       self.reason.text(), supervisor)
 
     def reset(self) -> None:
@@ -262,7 +264,7 @@ class OverrideScreen(_SupervisorForm):
 
     def approve(self, supervisor: SupervisorPin) -> None:
         self.action = "pause"
-        self.desk.act("pause", desk_app.pause, self.reason.text(), supervisor)
+        self.desk.act("pause", counters_app.pause_counter, self.reason.text(), supervisor)
 
     def reset(self) -> None:
         super().reset()

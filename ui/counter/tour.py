@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtWidgets import QLineEdit
 
 from kiosk.app import AppContext
-from kiosk.app import desk as desk_app
+from kiosk.app import counters as counters_app
 from kiosk.app import staff as staff_app
 from kiosk.branch.settings import apply_config, default_config
 from kiosk.claims.records import record_check
@@ -58,11 +58,11 @@ def tour(camera: Any) -> None:
     login.submit("2580")
     camera.take("desk-closed")
     desk = window.desk
-    desk.act("open", desk_app.open_counter)
+    desk.act("open", counters_app.open_counter)
     camera.take("desk-open")
-    desk.act("call", desk_app.call_next)
+    desk.act("call", counters_app.call_next)
     camera.take("desk-call")
-    desk.act("recall", desk_app.recall)
+    desk.act("recall", counters_app.recall)
     camera.take("desk-called")
     window.desk_screen.show_alerts([("打印机缺纸（K1，10:02 起）",
                                      "Printer out of paper (K1, since 10:02)")])
@@ -80,12 +80,12 @@ def tour(camera: Any) -> None:
     form.findChild(QLineEdit, "supervisor-number").setText("S0001")
     camera.take("call-number-supervisor")
     window.move_to(CounterState.DESK)
-    desk.act("pause", desk_app.pause)  # the only open counter: refused, asks a supervisor
+    desk.act("pause", counters_app.pause_counter)  # the last open counter: asks a supervisor
     camera.take("pause-override")
     window.screen(CounterState.OVERRIDE).to_supervisor()
     camera.take("pause-override-supervisor")
     window.move_to(CounterState.DESK)
-    desk.act("finish", desk_app.finish)
+    desk.act("finish", counters_app.finish)
     camera.take("rating")
     window.move_to(CounterState.DESK)
     window.idle.idle_elapsed()

@@ -1,4 +1,4 @@
-"""The counter terminal's actions under a staff session (kiosk.app.desk): every action
+"""The counter actions under a staff session (kiosk.app.counters): every action
 audited with who, what and where; the 暂停办公 override and the out-of-order call
 approved by a supervisor's PIN; a role that may not serve is refused."""
 
@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine, select
 
-from kiosk.app import AppContext, desk, privacy
+from kiosk.app import AppContext, counters, desk, privacy
 from kiosk.app import staff as staff_app
-from kiosk.app.desk import SupervisorPin
+from kiosk.app.staff import SupervisorPin
 from kiosk.branch.settings import apply_config
 from kiosk.errors import RuleRefused, UsageError
 from kiosk.models import CounterEvent, TicketEvent
@@ -50,25 +50,25 @@ def desk_rows(app: AppContext) -> list[tuple[str, str, str, str]]:
 def test_every_counter_action_is_done_as_the_logged_in_clerk_and_audited(
         app: AppContext, clerk: StaffSession) -> None:
     take(app, count=2)
-    view = desk.open_counter(app, clerk, 4)
+    view = counters.open_counter(app, clerk, 4)
     assert (view.status, view.staff) == ("open", "S0401")
-    view = desk.call_next(app, clerk, 4)
+    view = counters.call_next(app, clerk, 4)
     assert view.current is not None
     assert view.current.number == "D001"
-    assert desk.recall(app, clerk, 4).current.recalls == 1  # type: ignore[union-attr]
-    desk.start_serving(app, clerk, 4)
-    finished = desk.finish(app, clerk, 4)
+    assert counters.recall(app, clerk, 4).current.recalls == 1  # type: ignore[union-attr]
+    counters.start_serving(app, clerk, 4)
+    finished = counters.finish(app, clerk, 4)
     assert finished.current is None
     assert finished.ticket is not None
     assert finished.ticket.number == "D001"
-    desk.call_next(app, clerk, 4)
-    desk.transfer(app, clerk, 4, "enquiry")
+    counters.call_next(app, clerk, 4)
+    counters.transfer(app, clerk, 4, "enquiry")
     setup = desk.desk_setup(app, clerk, 4)
     assert setup.has_keypad is False
     assert setup.rating_values == ("very_satisfied", "satisfied", "neutral", "dissatisfied")
     assert setup.idle_lock_minutes == 5
     assert "claims" in [s.code for s in setup.services]
-    desk.close_counter(app, clerk, 4)
+    counters.close_counter(app, clerk, 4)
     assert desk_rows(app) == [
         ("S0401", "counter.open", "counter 4", "C4"),
         ("S0401", "counter.call", "D001", "C4"),
@@ -87,46 +87,48 @@ def test_every_counter_action_is_done_as_the_logged_in_clerk_and_audited(
 
 def test_no_show_after_the_recalls_is_audited(app: AppContext, clerk: StaffSession) -> None:
     take(app)
-    desk.open_counter(app, clerk, 4)
-    desk.call_next(app, clerk, 4)
+    counters.open_counter(app, clerk, 4)
+    counters.call_next(app, clerk, 4)
     with pytest.raises(RuleRefused) as early:
-        desk.no_show(app, clerk, 4)
+        counters.no_show(app, clerk, 4)
     assert early.value.code == "recall_first"
-    desk.recall(app, clerk, 4)
-    desk.recall(app, clerk, 4)
-    assert desk.no_show(app, clerk, 4).current is None
+    counters.recall(app, clerk, 4)
+    counters.recall(app, clerk, 4)
+    assert counters.no_show(app, clerk, 4).current is None
     assert desk_rows(app)[-1] == ("S0401", "counter.no_show", "D001", "C4")
 
 
 def test_pausing_the_last_open_counter_needs_a_supervisor_pin(
         app: AppContext, clerk: StaffSession) -> None:
-    desk.open_counter(app, clerk, 4)
+    counters.open_counter(app, clerk, 4)
     with pytest.raises(RuleRefused) as alone:
-        desk.pause(app, clerk, 4, "lunch")
+        counters.pause_counter(app, clerk, 4, "lunch")
     assert alone.value.code == "only_open_counter"
     with pytest.raises(LoginRefused) as wrong:
-        desk.pause(app, clerk, 4, "lunch", SupervisorPin("S0001", "0000"))
+        counters.pause_counter(app, clerk, 4, "lunch", SupervisorPin("S0001", "0000"))
     assert wrong.value.code == "wrong_pin"
     with pytest.raises(LoginRefused) as clerk_pin:
-        desk.pause(app, clerk, 4, "lunch", SupervisorPin("S0401", PINS["counter"]))
+        counters.pause_counter(app, clerk, 4, "lunch", SupervisorPin("S0401", PINS["counter"]))
     assert clerk_pin.value.code == "not_supervisor"
-    view = desk.pause(app, clerk, 4, "lunch", SupervisorPin("S0001", PINS["supervisor"]))
+    view = counters.pause_counter(app, clerk, 4, "lunch",
+                                  SupervisorPin("S0001", PINS["supervisor"]))
     assert view.status == "paused"
     with app.read() as session:
         event = session.scalars(select(CounterEvent).where(CounterEvent.kind == "pause")).one()
     assert (event.supervisor, event.staff) == ("S0001", "S0401")
     assert desk_rows(app)[-1] == ("S0401", "counter.pause", "counter 4", "C4")
     assert ("S0001", "login", "", "C4") in audit_rows(app)
-    assert desk.resume(app, clerk, 4).status == "open"
+    assert counters.resume_counter(app, clerk, 4).status == "open"
 
 
 def test_a_pause_the_rule_allows_does_not_ask_for_the_supervisor(
         app: AppContext, clerk: StaffSession) -> None:
     other = staff_app.login(app, "S0001", PINS["supervisor"])
-    desk.open_counter(app, other, 5)  # counter 5 also serves claims
-    desk.open_counter(app, clerk, 4)
+    counters.open_counter(app, other, 5)  # counter 5 also serves claims
+    counters.open_counter(app, clerk, 4)
     before = len(audit_rows(app))
-    view = desk.pause(app, clerk, 4, "", SupervisorPin("S0001", "0000"))  # PIN not needed
+    # The rule allows this pause: the (wrong) PIN is not even checked.
+    view = counters.pause_counter(app, clerk, 4, "", SupervisorPin("S0001", "0000"))
     assert view.status == "paused"
     assert [a for _, a, _, _ in audit_rows(app)[before:]] == ["counter.pause"]
 
@@ -134,14 +136,14 @@ def test_a_pause_the_rule_allows_does_not_ask_for_the_supervisor(
 def test_calling_out_of_order_needs_a_reason_and_a_supervisor_pin(
         app: AppContext, clerk: StaffSession) -> None:
     take(app, count=3)
-    desk.open_counter(app, clerk, 4)
+    counters.open_counter(app, clerk, 4)
     approval = SupervisorPin("S0001", PINS["supervisor"])
     with pytest.raises(UsageError):
-        desk.call_number(app, clerk, 4, "D003", "  ", approval)
+        counters.call_number(app, clerk, 4, "D003", "  ", approval)
     with pytest.raises(LoginRefused):
-        desk.call_number(app, clerk, 4, "D003", "elderly customer", SupervisorPin("S0001",
+        counters.call_number(app, clerk, 4, "D003", "elderly customer", SupervisorPin("S0001",
                                                                                   "1470"))
-    view = desk.call_number(app, clerk, 4, "d003", "elderly customer", approval)
+    view = counters.call_number(app, clerk, 4, "d003", "elderly customer", approval)
     assert view.current is not None
     assert view.current.number == "D003"
     assert desk_rows(app)[-1] == ("S0401", "counter.call_specific", "D003", "C4")
@@ -157,5 +159,5 @@ def test_calling_out_of_order_needs_a_reason_and_a_supervisor_pin(
 def test_a_technician_cannot_serve_at_a_counter(app: AppContext) -> None:
     technician = staff_app.login(app, "T01", PINS["technician"])
     with pytest.raises(NotPermitted):
-        desk.call_next(app, technician, 4)
+        counters.call_next(app, technician, 4)
     assert audit_rows(app)[-1] == ("T01", "denied", "serve", "C4")
