@@ -20,6 +20,9 @@ SETTING_DEFAULTS: dict[str, Any] = {
     "recall_limit": 2,
     "claim_decision_working_days": 3,
     "feedback_working_days": 2,
+    "complaint_reply_working_days": 10,
+    "complaint_decision_days": 15,
+    "customer_idle_seconds": 60,
     "rating_scale": 4,
     "claims_fast_lane": False,
     "national_calendar": True,  # national holidays under the branch's own (branch.calendar)

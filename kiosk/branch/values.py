@@ -18,6 +18,9 @@ SETTING_TYPES: dict[str, type | tuple[type, ...]] = {
     "recall_limit": int,
     "claim_decision_working_days": int,
     "feedback_working_days": int,
+    "complaint_reply_working_days": int,
+    "complaint_decision_days": int,
+    "customer_idle_seconds": int,
     "rating_scale": int,
     "claims_fast_lane": bool,
     "national_calendar": bool,
@@ -37,7 +40,8 @@ SETTING_TYPES: dict[str, type | tuple[type, ...]] = {
     "display_notice": str,
 }
 VOICE_LANGUAGES = ("zh", "en")
-_AT_LEAST_ONE = ("pin_max_attempts", "staff_idle_lock_minutes", "personal_data_retention_days")
+_AT_LEAST_ONE = ("pin_max_attempts", "staff_idle_lock_minutes", "personal_data_retention_days",
+                 "customer_idle_seconds")
 # Calling by voice and the lobby display: ranges and the longest texts.
 _VOICE_RANGES = {"voice_repeat": (1, 5), "voice_volume": (0, 100)}
 _TEXT_CHARS = {"wait_area_zh": 40, "wait_area_en": 80, "display_notice": 300}

@@ -14,7 +14,6 @@ All functions take the caller's session and never commit.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
@@ -29,12 +28,10 @@ from kiosk.claims.checks import RECEIVED_MARKS, decision_date, evaluate
 from kiosk.errors import NotFound, RuleRefused, UsageError
 from kiosk.models import OPEN_STATES, ClaimCheck, ClaimHandover, Ticket, TicketEvent
 from kiosk.queue.lobby import Lobby
+from kiosk.references import new_reference
 
 CLAIMS_SERVICE = "claims"
 FAST_LANE_PRIORITY = "care"
-# Crockford base32 without I, L, O, U: read aloud or typed from a printout unambiguously.
-_REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-_REFERENCE_RANDOM = 6
 
 
 # ----- storing ---------------------------------------------------------------------------
@@ -143,18 +140,10 @@ def give_fast_lane(lobby: Lobby, ticket: Ticket, reference: str) -> bool:
 
 
 def _new_reference(session: Session, branch: BranchInfo, now: datetime) -> str:
-    """``CL`` + local date + 6 random characters, e.g. ``CL261123-7K3QXZ``.
-
-    Random rather than sequential so that a reference seen on someone else's printout
-    says nothing about other customers' checks."""
-    stamp = branch.local(now).strftime("%y%m%d")
-    while True:
-        tail = "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(_REFERENCE_RANDOM))
-        reference = f"CL{stamp}-{tail}"
-        taken = session.scalar(select(ClaimCheck.id).where(
-            ClaimCheck.branch_id == branch.id, ClaimCheck.reference == reference))
-        if taken is None:
-            return reference
+    """``CL`` + local date + 6 random characters, e.g. ``CL261123-7K3QXZ``."""
+    return new_reference("CL", branch.local(now).date(), lambda reference: session.scalar(
+        select(ClaimCheck.id).where(ClaimCheck.branch_id == branch.id,
+                                    ClaimCheck.reference == reference)) is not None)
 
 
 # ----- finding -----------------------------------------------------------------------------

@@ -27,7 +27,7 @@ station (:func:`kiosk.devices.stations.resolve_station`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Engine, select
@@ -91,13 +91,14 @@ def ticket_document(session: Session, number: str, lobby: Lobby | None = None) -
 
 def acknowledgement_document(session: Session, reference: str, category_zh: str,
                              category_en: str, received_at: datetime | None = None,
-                             ) -> RollDocument:
+                             promised: date | None = None) -> RollDocument:
     """A feedback/complaint receipt promising feedback ``feedback_working_days``
-    working days after the day it was received (the branch calendar)."""
+    working days after the day it was received (the branch calendar), or by
+    ``promised`` (the date stored with the complaint, so a reprint promises the same)."""
     branch = load_branch(session)
     received = received_at or clock.now()
     days = int(branch.setting("feedback_working_days"))
-    promised = branch.add_working_days(branch.business_date(received), days)
+    promised = promised or branch.add_working_days(branch.business_date(received), days)
     facts = AcknowledgementFacts(
         reference=reference, category_zh=category_zh, category_en=category_en,
         received_local=branch.local(received).strftime("%Y-%m-%d %H:%M"),

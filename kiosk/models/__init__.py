@@ -4,6 +4,12 @@ that Alembic and ``Base.metadata`` see them all."""
 from kiosk.models.base import Base, UTCDateTime
 from kiosk.models.branch import AuditEntry, Branch, CalendarDay, OpeningHours, Setting
 from kiosk.models.claims import ClaimCatalogueVersion, ClaimCheck, ClaimHandover
+from kiosk.models.complaints import (
+    COMPLAINT_SOURCES,
+    COMPLAINT_STATES,
+    Complaint,
+    ComplaintEvent,
+)
 from kiosk.models.keypads import Keypad, KeypadEvent, KeypadPort, Rating, RatingRequest
 from kiosk.models.printing import JOB_STATES, A4Output, DeviceHealthRow, Printer, PrintJob
 from kiosk.models.queue import (
@@ -24,6 +30,10 @@ from kiosk.models.queue import (
 from kiosk.models.staff import ROLES, DailyRun, StaffMember
 
 __all__ = [
+    "COMPLAINT_SOURCES",
+    "COMPLAINT_STATES",
+    "Complaint",
+    "ComplaintEvent",
     "ROLES",
     "DailyRun",
     "StaffMember",
