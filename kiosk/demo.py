@@ -28,7 +28,7 @@ from kiosk.app.printer import set_printer
 from kiosk.app.ratings import rating_report
 from kiosk.app.staff import console
 from kiosk.app.tickets import take_ticket
-from kiosk.branch.settings import default_config
+from kiosk.branch.settings import BranchConfig, default_config
 from kiosk.devices.keypads import KeypadService
 from kiosk.errors import RuleRefused
 from kiosk.feedback.ratings import RATING_KEYS, scale_values
@@ -83,20 +83,33 @@ def drain_keypads(keypads: FakeKeypadBus, counters: list[int],
     return True
 
 
-def run_demo(app: AppContext, steps: int = 0, pace_s: float = 1.0, seed: int = 7,
-             say: Callable[[str], None] | None = None) -> int:
-    """Simulate customers, counters and devices; ``steps`` customers (0 = until Ctrl-C).
-    Everything goes through the application layer, as the screens will."""
-    say = say or (lambda line: print(line, flush=True))
+def demo_config() -> BranchConfig:
+    """The default branch, open every day round the clock with no calendar exceptions,
+    national holidays included (a demo must work on a Sunday evening too)."""
     config = default_config()
-    apply_settings(app, replace(config, hours=dict.fromkeys(range(7), ROUND_THE_CLOCK),
-                                holidays=frozenset(), workdays=frozenset(),
-                                settings={**config.settings, "national_calendar": False}))
+    return replace(config, hours=dict.fromkeys(range(7), ROUND_THE_CLOCK),
+                   holidays=frozenset(), workdays=frozenset(),
+                   settings={**config.settings, "national_calendar": False})
+
+
+def prepare_branch(app: AppContext, config: BranchConfig | None = None) -> list[int]:
+    """Apply ``config`` (default :func:`demo_config`) and open every counter with a
+    member of staff; returns the counter numbers."""
+    apply_settings(app, config or demo_config())
     counters = []
     for counter in lobby_board(app).counters:
         counters.append(counter.number)
         if counter.status != "open":
             open_counter(app, console(app), counter.number, f"S{counter.number:02d}")
+    return counters
+
+
+def run_demo(app: AppContext, steps: int = 0, pace_s: float = 1.0, seed: int = 7,
+             say: Callable[[str], None] | None = None) -> int:
+    """Simulate customers, counters and devices; ``steps`` customers (0 = until Ctrl-C).
+    Everything goes through the application layer, as the screens will."""
+    say = say or (lambda line: print(line, flush=True))
+    counters = prepare_branch(app)
     rng = random.Random(seed)
     say("Lobby Kiosk demo: simulated printer and keypads; Ctrl-C to stop")
     with simulated_devices(app, counters) as (printer, keypads):

@@ -19,11 +19,12 @@ from sqlalchemy.orm import Session
 from kiosk.app.context import AppContext
 from kiosk.app.printout import PrintOutcome, print_roll
 from kiosk.app.results import Result
+from kiosk.app.tickets import TakenTicket, show_ticket, take_ticket
 from kiosk.app.validate import text
 from kiosk.branch.info import current_branch_id, load_branch
 from kiosk.claims import records
 from kiosk.claims.catalogue_versions import active_catalogue
-from kiosk.claims.checks import parse_answers, parse_codes, parse_received
+from kiosk.claims.checks import evaluate, parse_answers, parse_codes, parse_received
 from kiosk.claims.views import check_view, docs_view, types_view
 from kiosk.errors import DeviceError, KioskError, NotFound, UsageError
 from kiosk.models import ClaimCheck, ClaimHandover
@@ -141,6 +142,27 @@ def claim_documents(app: AppContext, claim_type: str) -> ClaimTypeDocuments:
                         for q in view["questions"]))
 
 
+def claim_requirements(app: AppContext, claim_type: str,
+                       answers: Mapping[str, bool]) -> tuple[DocumentInfo, ...]:
+    """Every document ``claim_type`` needs with these yes/no ``answers`` (what the
+    questions add or drop, each with the original-or-copy mark that applies), in the
+    catalogue's order: the list a customer ticks before the check.
+
+    Raises:
+        UsageError: unknown claim type or question.
+    """
+    with app.read() as session:
+        catalogue = active_catalogue(session, current_branch_id(session))
+    checklist = evaluate(catalogue, claim_type, answers, ())
+    result = []
+    for required in checklist.required:
+        document = catalogue.documents[required.code]
+        result.append(DocumentInfo(code=required.code, name_zh=document.name_zh,
+                                   name_en=document.name_en, original=required.original,
+                                   hint_zh=document.hint_zh, hint_en=document.hint_en))
+    return tuple(result)
+
+
 def check_claim(app: AppContext, claim_type: str, answers: Mapping[str, bool],
                 have: Iterable[str], *, ticket: str | None = None) -> ClaimCheckInfo:
     """Check the documents the customer has, store the check, link ``ticket`` (today's
@@ -165,6 +187,33 @@ def find_claim_check(app: AppContext, reference: str | None = None, *,
                                f"no claim check is linked to {ticket}", code="no_check")
             return _info(session, found[0])
         return _info(session, records.find_check(session, reference or ""))
+
+
+def take_claims_ticket(app: AppContext, reference: str,
+                       priority: str = "normal") -> TakenTicket:
+    """Take a claims ticket for the customer whose check is ``reference`` and link the
+    two, so the counter sees the check when it calls the number (a complete check may
+    move the ticket into the fast lane: the answer shows its priority after the link).
+
+    The take commits first: if the link then fails, the ticket is still the
+    customer's and the error names both.
+
+    Raises:
+        NotFound: no such check (nothing taken).
+        RuleRefused: claims closed, outside hours or full (nothing taken).
+    """
+    with app.read() as session:
+        records.find_check(session, reference)
+    taken = take_ticket(app, records.CLAIMS_SERVICE, priority)
+    try:
+        with app.write() as session:
+            records.link_ticket(session, reference, taken.number)
+    except KioskError as exc:
+        raise type(exc)(f"已取号 {taken.number}，但未能关联资料核对 {reference}：{exc.zh}",
+                        f"ticket {taken.number} was taken but not linked to check "
+                        f"{reference}: {exc.en}", code=exc.code) from exc
+    now = show_ticket(app, taken.number)
+    return replace(taken, priority=now.priority, ahead=now.ahead, wait_min=now.wait_min)
 
 
 def link_claim_check(app: AppContext, reference: str, ticket: str) -> ClaimCheckInfo:
@@ -250,6 +299,6 @@ def _not_written(error: KioskError, reference: str) -> KioskError:
 
 __all__ = ["PAPERS", "CheckedDocument", "ClaimCheckInfo", "ClaimTypeDocuments", "ClaimTypeInfo",
            "ClaimTypes", "DocumentInfo", "HandoverInfo", "QuestionInfo", "check_claim",
-           "claim_documents", "claim_types", "find_claim_check", "link_claim_check",
-           "parse_answers", "parse_codes", "parse_received", "print_notice", "record_handover",
-           "write_handover_form", "write_notice_pdf"]
+           "claim_documents", "claim_requirements", "claim_types", "find_claim_check",
+           "link_claim_check", "parse_answers", "parse_codes", "parse_received", "print_notice",
+           "record_handover", "take_claims_ticket", "write_handover_form", "write_notice_pdf"]

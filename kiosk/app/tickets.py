@@ -137,6 +137,19 @@ def take_ticket(app: AppContext, service: str, priority: str = "normal", *,
                        reference=reference, print=outcome)
 
 
+def print_ticket(app: AppContext, number: str) -> PrintOutcome:
+    """Print today's ticket ``number`` (people ahead and the wait as they are now).
+
+    The screens take without printing, show the number at once, then call this: the
+    number never waits for the printer. The outcome is the answer, never an exception
+    for a printer problem (the job stays queued for when the printer is back)."""
+    with app.read() as session:
+        lobby = Lobby(session)
+        document = ticket_document(session, lobby.ticket(number).number, lobby)
+    return print_roll(app, document, f"已取号 {document.reference}",
+                      f"ticket {document.reference} was taken")
+
+
 @dataclass(frozen=True)
 class TicketPdf(Result):
     number: str
@@ -176,4 +189,5 @@ def cancel_ticket(app: AppContext, number: str, reason: str = "") -> TicketInfo:
 
 
 __all__ = ["PrintOutcome", "ServiceChoice", "TakenTicket", "TicketInfo", "TicketPdf",
-           "cancel_ticket", "service_choices", "show_ticket", "take_ticket", "ticket_pdf"]
+           "cancel_ticket", "print_ticket", "service_choices", "show_ticket", "take_ticket",
+           "ticket_pdf"]

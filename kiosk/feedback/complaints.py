@@ -87,6 +87,12 @@ def category(code: str) -> Category:
                          code="unknown_category") from None
 
 
+def describe_category(code: str) -> Category:
+    """The category ``code`` with its names; a code no longer offered keeps its code
+    as its name (an old complaint stays readable)."""
+    return _BY_CODE.get(code) or Category(code, code, code)
+
+
 def normalise_phone(phone: str) -> str:
     """The phone as its digits (``+86`` dropped); a ``UsageError`` unless it is a
     mainland mobile or a landline with its area code."""
@@ -274,5 +280,5 @@ COMPLAINT_CONTACTS = register_holder(PersonalDataHolder(
 
 
 __all__ = ["CATEGORIES", "COMPLAINT_CONTACTS", "Category", "Deadlines", "REFERENCE_PREFIX",
-           "TEXT_MAX", "category", "clean_text", "deadlines", "find_complaint",
+           "TEXT_MAX", "category", "clean_text", "deadlines", "describe_category", "find_complaint",
            "list_complaints", "normalise_phone", "public_text", "receive_complaint"]

@@ -1,0 +1,1 @@
+"""Service information the customer kiosk shows (processes, commitments)."""
