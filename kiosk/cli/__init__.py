@@ -42,6 +42,7 @@ COMMAND_MODULES = [
     "kiosk.cli.stations",
     "kiosk.cli.display",
     "kiosk.cli.staff",
+    "kiosk.cli.complaints",
 ]
 
 Handler = Callable[["Context", argparse.Namespace], Any]
