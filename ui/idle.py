@@ -97,6 +97,16 @@ class IdleWatcher(QObject):
             self.countdown_cancelled.emit()
         self.idle_timer.start()
 
+    def set_idle_ms(self, idle_ms: int) -> None:
+        """A new idle period (the branch setting, read after start-up); the wait in
+        progress starts again with it."""
+        if idle_ms <= 0:
+            raise ValueError("the idle interval must be positive")
+        self.idle_ms = idle_ms
+        self.idle_timer.setInterval(idle_ms)
+        if self.idle_timer.isActive():
+            self.idle_timer.start()
+
     def idle_elapsed(self) -> None:
         """The idle wait is over: start the countdown (if there is anything to reset)."""
         if not self._active():
@@ -183,14 +193,18 @@ class IdleOverlay(QWidget):
 
 
 def attach_idle_reset(shell: Shell, *, idle_ms: int = DEFAULT_IDLE_MS,
-                      countdown_ms: int = DEFAULT_COUNTDOWN_MS,
-                      tick_ms: int = 1_000) -> IdleWatcher:
+                      countdown_ms: int = DEFAULT_COUNTDOWN_MS, tick_ms: int = 1_000,
+                      hold: Callable[[], bool] = lambda: False) -> IdleWatcher:
     """Idle reset for ``shell``: countdown overlay, then ``shell.reset()`` (every
     screen's ``reset()``, keyboard hidden, home). Nothing happens on the home screen
-    with no message open: there is nothing to reset."""
+    with no message open: there is nothing to reset. Nor while ``hold()`` is True (a
+    screen that must stay up until it is touched, e.g. a number the printer could not
+    print)."""
     overlay = IdleOverlay(shell)
 
     def has_something_to_reset() -> bool:
+        if hold():
+            return False
         return shell.state != shell.home_state or shell.message_panel() is not None
 
     watcher = IdleWatcher(idle_ms=idle_ms, countdown_ms=countdown_ms, tick_ms=tick_ms,

@@ -150,6 +150,9 @@ class VirtualKeyboard(QObject):
         overlap = keyboard.intersected(shell_rect)
         space = shell_rect.bottom() - overlap.top() + 1 if not overlap.isEmpty() else 0
         self._shell.set_keyboard_space(space)
+        layout = self._shell.layout()
+        if layout is not None:
+            layout.activate()  # the scroll areas take their new size now, then scroll
         focus = QApplication.focusWidget()
         if space and focus is not None:
             area = _scroll_area_of(focus)

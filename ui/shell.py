@@ -25,7 +25,7 @@ from enum import Enum
 from typing import Any, ClassVar
 
 import shiboken6
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
@@ -87,6 +87,19 @@ class Screen(QWidget):
 ScreenFactory = Callable[[], Screen]
 
 
+class _ScreenStack(QStackedWidget):
+    """The screens, asking only for the room the *current* one needs: a screen that is
+    not showing must not stop the window from giving the on-screen keyboard its room
+    (Qt's stack asks for the largest minimum of all its pages)."""
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        current = self.currentWidget()
+        if current is None:
+            return super().minimumSizeHint()
+        hint, fixed = current.minimumSizeHint(), current.minimumSize()  # as layouts do
+        return QSize(fixed.width() or hint.width(), fixed.height() or hint.height())
+
+
 class _MessageOverlay(QWidget):
     """Dims the shell and shows a MessagePanel in the middle."""
 
@@ -130,7 +143,7 @@ class Shell(KioskWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         self.banner = Banner(self)
-        self.stack = QStackedWidget(self)
+        self.stack = _ScreenStack(self)
         self.keyboard_space = QWidget(self)
         self.keyboard_space.setFixedHeight(0)
         layout.addWidget(self.banner)
@@ -229,6 +242,7 @@ class Shell(KioskWindow):
         if state == self._home:
             self._history.clear()
         self.stack.setCurrentWidget(target)
+        self.stack.updateGeometry()  # its minimum is the current screen's
         self._state, self._params = state, dict(params)
         log.debug("state %s %s", state, params)
         target.enter(**params)

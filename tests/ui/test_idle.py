@@ -111,3 +111,27 @@ def test_continue_keeps_the_customer_where_they_were(qtbot: QtBot) -> None:
     assert shell.state is State.FORM
     assert form.field.text() == "A001"  # type: ignore[attr-defined]
     watcher.stop()
+
+
+def test_a_screen_that_holds_stops_the_countdown_until_it_lets_go(qtbot: QtBot) -> None:
+    shell = sample_shell(qtbot)
+    holding = [True]
+    watcher = attach_idle_reset(shell, idle_ms=600_000, hold=lambda: holding[0])
+    shell.move_to(State.RESULT)
+    watcher.idle_elapsed()
+    assert not watcher.counting_down  # a number that did not print stays up
+    assert watcher.idle_timer.isActive()
+    holding[0] = False
+    watcher.idle_elapsed()
+    assert watcher.counting_down
+    watcher.stop()
+
+
+def test_the_idle_period_can_change_after_start_up() -> None:
+    watcher = IdleWatcher(idle_ms=60_000)
+    watcher.start()
+    watcher.set_idle_ms(90_000)
+    assert watcher.idle_ms == 90_000
+    assert watcher.idle_timer.interval() == 90_000
+    assert watcher.idle_timer.isActive()
+    watcher.stop()

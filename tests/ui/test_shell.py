@@ -183,3 +183,15 @@ def test_window_size_parsing() -> None:
     for bad in ("big", "100x100", "1080"):
         with pytest.raises(UsageError):
             parse_size(bad)
+
+
+def test_only_the_current_screen_sets_how_small_the_stack_may_be(shell: Shell) -> None:
+    # A tall screen that is not showing must not stop the window from giving the
+    # on-screen keyboard its room (the stack would ask for the tallest of its pages).
+    welcome = shell.screen(State.WELCOME)
+    welcome.setMinimumHeight(900)
+    shell.move_to(State.FORM)
+    form_height = shell.screen(State.FORM).minimumSizeHint().height()
+    assert shell.stack.minimumSizeHint().height() == form_height < 900
+    shell.home()
+    assert shell.stack.minimumSizeHint().height() == 900
