@@ -55,7 +55,7 @@ class Role:
 ROLES: dict[str, Role] = {
     "gallery": Role("ui.gallery:make_window", "the shared widgets (theme check)",
                     purges=False),
-    "customer": Role(None, "customer touchscreen (issue 10)"),
+    "customer": Role("ui.customer.window:make_window", "customer touchscreen (issue 10)"),
     "counter": Role("ui.counter.window:make_window", "counter terminal", keyboard=False,
                     options=(Option(("--counter",), {"type": int, "metavar": "N",
                                                      "help": "the counter this PC serves"}),),

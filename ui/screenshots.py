@@ -42,6 +42,7 @@ TOURS: dict[str, str] = {
     "gallery": "ui.gallery:tour",
     "counter": "ui.counter.tour:tour",
     "staff-exit": "ui.staff_exit_tour:tour",
+    "customer": "ui.customer.tour:tour",
 }
 """Screenshot tours: name -> "module:function(camera)". Screen issues add theirs here."""
 

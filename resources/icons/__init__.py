@@ -1,0 +1,1 @@
+"""Icons of the customer screens (SVG, drawn for this project)."""

@@ -1,0 +1,401 @@
+"""Checking claim documents before queueing: the claim type (icon and words), the
+yes/no questions, the documents the customer has (each with its explanation and
+original or copy), then complete or everything missing, the one-time notice printed,
+and a claims ticket linked to the check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.app import AppContext
+from kiosk.app.claims import (
+    ClaimCheckInfo,
+    ClaimTypeDocuments,
+    ClaimTypes,
+    DocumentInfo,
+    check_claim,
+    claim_documents,
+    claim_requirements,
+    claim_types,
+    print_notice,
+    take_claims_ticket,
+)
+from kiosk.app.tickets import TakenTicket
+from ui.customer.page import Page
+from ui.customer.states import State
+from ui.customer.widgets import ChoiceButton, TileButton, pick
+from ui.tasks import Failure, run_task
+from ui.widgets import TouchButton
+
+ORIGINAL = {"O": ("原件", "original"), "C": ("复印件", "copy"),
+            "O*": ("原件核对后留复印件", "original shown, copy kept")}
+
+
+def original_text(mark: str) -> str:
+    zh, en = ORIGINAL.get(mark, (mark, mark))
+    return pick(zh, en)
+
+
+class ClaimTypeScreen(Page):
+    """Which claim: one tile per claim type with its icon."""
+
+    def __init__(self, app: AppContext) -> None:
+        super().__init__()
+        self.app = app
+        self.types: ClaimTypes | None = None
+        self.tiles: dict[str, TileButton] = {}
+        self.grid = QGridLayout()
+        self.grid.setSpacing(24)
+        self.body.addLayout(self.grid)
+        self.body.addStretch(1)
+        self.retranslate()
+
+    def enter(self, **params: Any) -> None:
+        if self.types is None:
+            run_task(claim_types, self.app, owner=self, on_result=self._show,
+                     on_error=self.failed, name="claim types")
+
+    def _show(self, types: ClaimTypes) -> None:
+        self.types = types
+        for index, kind in enumerate(types.types):
+            tile = TileButton()
+            tile.setObjectName(f"claim-{kind.code}")
+            tile.set_icon_name(f"claim-{kind.code}")
+            tile.clicked.connect(lambda _=False, c=kind.code: self.move_to(
+                State.CLAIM_QUESTIONS, claim_type=c))
+            self.grid.addWidget(tile, index // 2, index % 2)
+            tile.show()  # at once, not at the next turn of the event loop
+            self.tiles[kind.code] = tile
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        assert self.header is not None
+        self.header.set_title(self.tr("Check claim documents"))
+        self.intro.setText(self.tr("What is your claim about? We list every document you "
+                                   "need, so you can hand everything in at once."))
+        for kind in self.types.types if self.types else ():
+            self.tiles[kind.code].set_texts(pick(kind.name_zh, kind.name_en))
+
+
+class ClaimQuestionsScreen(Page):
+    """The yes/no questions of the claim type; Next once every one is answered."""
+
+    def __init__(self, app: AppContext) -> None:
+        super().__init__()
+        self.app = app
+        self.claim_type = ""
+        self.documents: ClaimTypeDocuments | None = None
+        self.groups: dict[str, QButtonGroup] = {}
+        self.labels: dict[str, QLabel] = {}
+        self.next_button = TouchButton(kind="primary")
+        self.next_button.setObjectName("next")
+        self.next_button.clicked.connect(self._next)
+        self.buttons.addWidget(self.next_button)
+        self.retranslate()
+
+    def enter(self, **params: Any) -> None:
+        claim_type = params.get("claim_type")
+        if claim_type and claim_type != self.claim_type:
+            self.claim_type, self.documents = claim_type, None
+            self.clear_rows()
+            self.groups, self.labels = {}, {}
+            self.retranslate()
+            run_task(claim_documents, self.app, claim_type, owner=self, on_result=self._show,
+                     on_error=self.failed, name="claim questions")
+
+    def reset(self) -> None:
+        for group in self.groups.values():
+            group.setExclusive(False)
+            for button in group.buttons():
+                button.setChecked(False)
+            group.setExclusive(True)
+        self._update()
+
+    def _show(self, documents: ClaimTypeDocuments) -> None:
+        self.documents = documents
+        for question in documents.questions:
+            label = QLabel()
+            label.setWordWrap(True)
+            row = QWidget()
+            row.setObjectName(f"question-{question.code}")
+            row_layout = QVBoxLayout(row)
+            row_layout.setContentsMargins(0, 8, 0, 8)
+            answers = QHBoxLayout()
+            group = QButtonGroup(row)
+            for value in ("yes", "no"):
+                button = ChoiceButton()
+                button.setObjectName(f"{question.code}-{value}")
+                group.addButton(button)
+                answers.addWidget(button)
+            group.buttonToggled.connect(lambda *_: self._update())
+            row_layout.addWidget(label)
+            row_layout.addLayout(answers)
+            self.body.addWidget(row)
+            row.show()
+            self.groups[question.code], self.labels[question.code] = group, label
+        self.body.addStretch(1)
+        self.retranslate()
+
+    def answers(self) -> dict[str, bool]:
+        return {code: group.checkedButton() is group.buttons()[0]
+                for code, group in self.groups.items() if group.checkedButton() is not None}
+
+    def _update(self) -> None:
+        self.next_button.setEnabled(self.documents is not None
+                                    and len(self.answers()) == len(self.groups))
+
+    def _next(self) -> None:
+        self.move_to(State.CLAIM_DOCUMENTS, claim_type=self.claim_type, answers=self.answers())
+
+    def retranslate(self) -> None:
+        assert self.header is not None
+        name = pick(self.documents.name_zh, self.documents.name_en) if self.documents else ""
+        self.header.set_title(self.tr("Claim: %1").replace("%1", name) if name
+                              else self.tr("Check claim documents"))
+        self.intro.setText(self.tr("Please answer each question: the answers decide which "
+                                   "documents you need.") if self.documents
+                           else self.tr("Loading..."))
+        self.next_button.setText(self.tr("Next"))
+        for question in self.documents.questions if self.documents else ():
+            self.labels[question.code].setText(pick(question.text_zh, question.text_en))
+            yes, no = self.groups[question.code].buttons()
+            yes.setText(self.tr("Yes"))
+            no.setText(self.tr("No"))
+            for button in (yes, no):
+                button.set_accessible(f"{button.text()}: {self.labels[question.code].text()}")
+        self._update()
+
+
+class ClaimDocumentsScreen(Page):
+    """Every document needed, to tick the ones the customer has."""
+
+    def __init__(self, app: AppContext) -> None:
+        super().__init__()
+        self.app = app
+        self.claim_type = ""
+        self.answers: dict[str, bool] = {}
+        self.required: tuple[DocumentInfo, ...] = ()
+        self.boxes: dict[str, QCheckBox] = {}
+        self.hints: dict[str, QLabel] = {}
+        self.check_button = TouchButton(kind="primary")
+        self.check_button.setObjectName("check")
+        self.check_button.clicked.connect(self._check)
+        self.buttons.addWidget(self.check_button)
+        self.retranslate()
+
+    def enter(self, **params: Any) -> None:
+        claim_type, answers = params.get("claim_type"), params.get("answers")
+        if claim_type is None or answers is None:
+            return
+        if (claim_type, answers) == (self.claim_type, self.answers) and self.required:
+            return  # Back from the result: keep what was ticked
+        self.claim_type, self.answers, self.required = claim_type, dict(answers), ()
+        self.clear_rows()
+        self.boxes, self.hints = {}, {}
+        self.check_button.setEnabled(False)
+        self.retranslate()
+        run_task(claim_requirements, self.app, claim_type, answers, owner=self,
+                 on_result=self._show, on_error=self.failed, name="claim documents")
+
+    def reset(self) -> None:
+        for box in self.boxes.values():
+            box.setChecked(False)
+
+    def _show(self, required: tuple[DocumentInfo, ...]) -> None:
+        self.required = required
+        for document in required:
+            box = QCheckBox()
+            box.setObjectName(f"doc-{document.code}")
+            box.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+            hint = QLabel()
+            hint.setProperty("kind", "muted")
+            hint.setWordWrap(True)
+            row = QWidget()
+            row_layout = QVBoxLayout(row)
+            row_layout.setContentsMargins(0, 4, 0, 4)
+            row_layout.setSpacing(2)
+            row_layout.addWidget(box)
+            row_layout.addWidget(hint)
+            self.body.addWidget(row)
+            row.show()
+            self.boxes[document.code], self.hints[document.code] = box, hint
+        self.body.addStretch(1)
+        self.check_button.setEnabled(True)
+        self.retranslate()
+
+    def have(self) -> list[str]:
+        return [code for code, box in self.boxes.items() if box.isChecked()]
+
+    def _check(self) -> None:
+        self.check_button.setEnabled(False)
+        run_task(check_claim, self.app, self.claim_type, self.answers, self.have(),
+                 owner=self, on_result=self._checked, on_error=self._check_failed,
+                 name="check claim")
+
+    def _checked(self, check: ClaimCheckInfo) -> None:
+        self.check_button.setEnabled(True)
+        self.move_to(State.CLAIM_RESULT, check=check)
+
+    def _check_failed(self, failure: Failure) -> None:
+        self.check_button.setEnabled(True)
+        self.failed(failure)
+
+    def retranslate(self) -> None:
+        assert self.header is not None
+        self.header.set_title(self.tr("Your documents"))
+        self.intro.setText(self.tr("Tick every document you have with you today.")
+                           if self.required else self.tr("Loading..."))
+        self.check_button.setText(self.tr("Check my documents"))
+        for document in self.required:
+            name = pick(document.name_zh, document.name_en)
+            self.boxes[document.code].setText(self.tr("%1 (%2)").replace("%1", name).replace(
+                "%2", original_text(document.original)))
+            self.boxes[document.code].setAccessibleName(name)
+            self.hints[document.code].setText(pick(document.hint_zh, document.hint_en))
+
+
+class ClaimResultScreen(Page):
+    """Complete, or everything missing; print the notice; take a linked claims ticket."""
+
+    keeps_history = True
+
+    def __init__(self, app: AppContext) -> None:
+        super().__init__()
+        self.app = app
+        self.check: ClaimCheckInfo | None = None
+        self.printing = False
+        self.verdict = QLabel()
+        self.verdict.setObjectName("claim-verdict")
+        self.verdict.setProperty("kind", "title")
+        self.verdict.setWordWrap(True)
+        self.details = QLabel()
+        self.details.setObjectName("claim-details")
+        self.details.setWordWrap(True)
+        self.reference = QLabel()
+        self.reference.setProperty("kind", "muted")
+        self.print_status = QLabel()
+        self.print_status.setObjectName("notice-status")
+        self.print_status.setWordWrap(True)
+        self.care = ChoiceButton()
+        self.care.setObjectName("priority-care")
+        for widget in (self.verdict, self.details, self.reference, self.print_status,
+                       self.care):
+            self.body.addWidget(widget)
+        self.body.addStretch(1)
+        self.print_button = TouchButton()
+        self.print_button.setObjectName("print-notice")
+        self.ticket_button = TouchButton(kind="primary")
+        self.ticket_button.setObjectName("take-claims-ticket")
+        self.buttons.addWidget(self.print_button, 1)
+        self.buttons.addWidget(self.ticket_button, 1)
+        self.print_button.clicked.connect(self._print)
+        self.ticket_button.clicked.connect(self._take)
+        self.retranslate()
+
+    def enter(self, **params: Any) -> None:
+        check = params.get("check")
+        if isinstance(check, ClaimCheckInfo):
+            self.check = check
+            self.ticket_button.setEnabled(True)
+            self.print_button.setEnabled(True)
+        self.retranslate()
+
+    def reset(self) -> None:
+        self.check = None
+        self.care.setChecked(False)
+
+    def _print(self) -> None:
+        if self.check is None:
+            return
+        self.printing = True
+        self.print_button.setEnabled(False)
+        self.retranslate()
+        run_task(print_notice, self.app, self.check, owner=self, on_result=self._printed,
+                 on_error=self._print_failed, name="print claim notice")
+
+    def _printed(self, check: ClaimCheckInfo) -> None:
+        self.printing = False
+        self.check = check
+        self.print_button.setEnabled(True)
+        self.retranslate()
+
+    def _print_failed(self, failure: Failure) -> None:
+        self.printing = False
+        self.print_button.setEnabled(True)
+        self.failed(failure)
+        self.retranslate()
+
+    def _take(self) -> None:
+        if self.check is None:
+            return
+        self.ticket_button.setEnabled(False)
+        priority = "care" if self.care.isChecked() else "normal"
+        run_task(take_claims_ticket, self.app, self.check.reference, priority, owner=self,
+                 on_result=self._taken, on_error=self._take_failed, name="take claims ticket")
+
+    def _taken(self, ticket: TakenTicket) -> None:
+        self.care.setChecked(False)
+        self.move_to(State.TICKET, ticket=ticket)
+
+    def _take_failed(self, failure: Failure) -> None:
+        self.ticket_button.setEnabled(True)
+        self.failed(failure)
+
+    def retranslate(self) -> None:
+        assert self.header is not None
+        self.header.set_title(self.tr("Document check"))
+        self.print_button.setText(self.tr("Print this list"))
+        self.ticket_button.setText(self.tr("Take a claims ticket"))
+        self.care.setText(self.tr("Priority care (爱心通道)"))
+        self.care.set_accessible(self.tr("Priority care"))
+        check = self.check
+        if check is None:
+            for label in (self.verdict, self.details, self.reference, self.print_status):
+                label.clear()
+            self.intro.clear()
+            return
+        self.intro.setText(pick(check.claim_type_name_zh, check.claim_type_name_en))
+        missing = [d for d in check.documents if not d.present]
+        if check.complete:
+            self.verdict.setText(self.tr("Your documents are complete."))
+            lines = [self.tr("With complete documents we decide by %1, unless the claim "
+                             "needs an investigation.").replace("%1", check.decision_by or "")]
+        else:
+            self.verdict.setText(self.tr("%1 document(s) missing").replace(
+                "%1", str(len(missing))))
+            lines = [self.tr("Please also bring:")]
+            lines += ["• " + self.tr("%1 (%2)").replace("%1", pick(d.name_zh, d.name_en))
+                      .replace("%2", original_text(d.original)) for d in missing]
+        originals = [d for d in check.documents if d.original != "C"]
+        if originals:
+            lines.append("")
+            lines.append(self.tr("Bring the originals of: %1").replace(
+                "%1", pick("、", ", ").join(pick(d.name_zh, d.name_en) for d in originals)))
+        self.details.setText("\n".join(lines))
+        self.reference.setText(self.tr("Check reference %1").replace("%1", check.reference))
+        self.print_status.setText(self._print_text())
+        self.print_status.setVisible(bool(self.print_status.text()))
+
+    def _print_text(self) -> str:
+        if self.printing:
+            return self.tr("Printing...")
+        outcome = self.check.print if self.check is not None else None
+        if outcome is None:
+            return ""
+        if outcome.printed:
+            return self.tr("Printed: please take the list from the printer.")
+        return self.tr("The list could not be printed (%1). Staff can print it for you "
+                       "with reference %2.").replace(
+            "%1", pick(outcome.reason_zh, outcome.reason_en).rstrip("。.")).replace(
+            "%2", self.check.reference if self.check else "")

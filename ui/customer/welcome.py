@@ -1,0 +1,129 @@
+"""The welcome screen: the branch, the date and time, the language and large-text
+switches, and the four ways in (ticket, claim documents, feedback, information)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QDateTime, QLocale, Qt, QTimer
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout
+
+from kiosk.app.information import BranchFacts
+from ui import i18n, theme
+from ui.customer.states import State
+from ui.customer.widgets import TileButton, pick
+from ui.shell import Screen
+from ui.widgets import TouchButton
+
+ENTRIES = (State.SERVICES, State.CLAIM_TYPE, State.FEEDBACK, State.INFO)
+
+
+class WelcomeScreen(Screen):
+    """Home of the customer kiosk; no Back or Home here."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.facts: BranchFacts | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(48, 32, 48, 32)
+        layout.setSpacing(24)
+        top = QHBoxLayout()
+        self.branch_label = QLabel()
+        self.branch_label.setProperty("kind", "title")
+        self.branch_label.setWordWrap(True)
+        self.clock_label = QLabel()
+        self.clock_label.setObjectName("clock")
+        self.clock_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        top.addWidget(self.branch_label, 1)
+        top.addWidget(self.clock_label)
+        self.greeting = QLabel()
+        self.greeting.setWordWrap(True)
+        grid = QGridLayout()
+        grid.setSpacing(24)
+        self.entries: dict[State, TileButton] = {}
+        for index, state in enumerate(ENTRIES):
+            button = TileButton(kind="entry")
+            button.setObjectName(f"entry-{state.name.lower().replace('_', '-')}")
+            button.set_icon_name(f"entry-{state.name.lower()}")
+            button.clicked.connect(lambda _=False, s=state: self.move_to(s))
+            grid.addWidget(button, index // 2, index % 2)
+            grid.setRowStretch(index // 2, 1)
+            self.entries[state] = button
+        bottom = QHBoxLayout()
+        bottom.setSpacing(24)
+        self.language_button = TouchButton()
+        self.language_button.setObjectName("language")
+        self.large_button = TouchButton(kind="choice")
+        self.large_button.setObjectName("large-text")
+        self.large_button.setCheckable(True)
+        self.hotline_label = QLabel()
+        self.hotline_label.setProperty("kind", "muted")
+        self.hotline_label.setWordWrap(True)
+        self.hotline_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        bottom.addWidget(self.language_button)
+        bottom.addWidget(self.large_button)
+        bottom.addWidget(self.hotline_label, 1)
+        layout.addLayout(top)
+        layout.addWidget(self.greeting)
+        layout.addLayout(grid, 1)
+        layout.addLayout(bottom)
+        self.language_button.clicked.connect(self._toggle_language)
+        self.large_button.toggled.connect(self._large_text)
+        theme.signals().changed.connect(self._theme_changed)
+        self._clock = QTimer(self)
+        self._clock.setInterval(1_000)
+        self._clock.timeout.connect(self._tick)
+        self._clock.start()
+        self.retranslate()
+
+    def set_facts(self, facts: BranchFacts) -> None:
+        """The branch's name and hotline, once read (start-up task)."""
+        self.facts = facts
+        self.retranslate()
+
+    def _toggle_language(self) -> None:
+        i18n.set_language("en" if i18n.current_language() == "zh_CN" else "zh_CN")
+
+    def _large_text(self, on: bool) -> None:
+        if on != theme.is_large_text():
+            theme.apply_theme(large=on)
+
+    def _theme_changed(self, *_: object) -> None:
+        self.large_button.setChecked(theme.is_large_text())
+
+    def _tick(self) -> None:
+        locale = QLocale()
+        now = QDateTime.currentDateTime()
+        self.clock_label.setText(locale.toString(now, self.tr("yyyy-MM-dd dddd HH:mm")))
+
+    def reset(self) -> None:
+        """The next customer starts in Chinese with normal text."""
+        if i18n.current_language() != i18n.DEFAULT_LANGUAGE:
+            i18n.set_language(i18n.DEFAULT_LANGUAGE)
+        if theme.is_large_text():
+            theme.apply_theme(large=False)
+
+    def retranslate(self) -> None:
+        facts = self.facts
+        self.branch_label.setText(pick(facts.name_zh, facts.name_en) if facts
+                                  else self.tr("Customer Service Centre"))
+        self.greeting.setText(self.tr("Welcome. Touch what you would like to do."))
+        texts = {
+            State.SERVICES: (self.tr("Take a ticket"),
+                             self.tr("Queue for a counter, with priority care if you need it")),
+            State.CLAIM_TYPE: (self.tr("Check claim documents"),
+                               self.tr("See what to bring before you queue")),
+            State.FEEDBACK: (self.tr("Feedback and complaints"),
+                             self.tr("Tell us what we can do better")),
+            State.INFO: (self.tr("Service information"),
+                         self.tr("Processes, commitments, hotline and opening hours")),
+        }
+        for state, (title, text) in texts.items():
+            self.entries[state].set_texts(title, text)
+        # the switch names the language it switches to, in that language
+        self.language_button.setText("English" if i18n.current_language() == "zh_CN"
+                                     else "中文")
+        self.language_button.set_accessible(self.tr("Switch language"))
+        self.large_button.setText(self.tr("Large text"))
+        hotline = facts.hotline if facts else ""
+        self.hotline_label.setText(self.tr("Service hotline %1").replace("%1", hotline)
+                                   if hotline else "")
+        self._tick()
