@@ -259,10 +259,13 @@ class ClaimDocumentsScreen(Page):
         self.check_button.setText(self.tr("Check my documents"))
         for document in self.required:
             name = pick(document.name_zh, document.name_en)
-            self.boxes[document.code].setText(self.tr("%1 (%2)").replace("%1", name).replace(
-                "%2", original_text(document.original)))
-            self.boxes[document.code].setAccessibleName(name)
-            self.hints[document.code].setText(pick(document.hint_zh, document.hint_en))
+            mark = original_text(document.original)
+            hint = pick(document.hint_zh, document.hint_en)
+            self.boxes[document.code].setText(name)  # short: a check box does not wrap
+            self.boxes[document.code].setAccessibleName(self.tr("%1 (%2)").replace(
+                "%1", name).replace("%2", mark))
+            self.hints[document.code].setText(self.tr("%1 · %2").replace(
+                "%1", mark).replace("%2", hint))
 
 
 class ClaimResultScreen(Page):

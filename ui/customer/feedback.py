@@ -110,6 +110,7 @@ class FeedbackScreen(Page):
         self.group.buttonToggled.connect(lambda *_: self._update())
         self.text.textChanged.connect(self._update)
         self.phone.textChanged.connect(self._update)
+        self.phone.textChanged.connect(self.problem.hide)  # the number is being corrected
         self.consent.toggled.connect(self._update)
         self.submit_button.clicked.connect(self.submit)
         self.retranslate()

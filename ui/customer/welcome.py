@@ -4,6 +4,7 @@ switches, and the four ways in (ticket, claim documents, feedback, information).
 from __future__ import annotations
 
 from PySide6.QtCore import QDateTime, QLocale, Qt, QTimer
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout
 
 from kiosk.app.information import BranchFacts
@@ -36,17 +37,17 @@ class WelcomeScreen(Screen):
         top.addWidget(self.clock_label)
         self.greeting = QLabel()
         self.greeting.setWordWrap(True)
-        grid = QGridLayout()
-        grid.setSpacing(24)
+        self.grid = QGridLayout()
+        self.grid.setSpacing(24)
         self.entries: dict[State, TileButton] = {}
-        for index, state in enumerate(ENTRIES):
+        for state in ENTRIES:
             button = TileButton(kind="entry")
             button.setObjectName(f"entry-{state.name.lower().replace('_', '-')}")
             button.set_icon_name(f"entry-{state.name.lower()}")
             button.clicked.connect(lambda _=False, s=state: self.move_to(s))
-            grid.addWidget(button, index // 2, index % 2)
-            grid.setRowStretch(index // 2, 1)
             self.entries[state] = button
+        self._columns = 0
+        self._place_entries(2)
         bottom = QHBoxLayout()
         bottom.setSpacing(24)
         self.language_button = TouchButton()
@@ -63,16 +64,33 @@ class WelcomeScreen(Screen):
         bottom.addWidget(self.hotline_label, 1)
         layout.addLayout(top)
         layout.addWidget(self.greeting)
-        layout.addLayout(grid, 1)
+        layout.addLayout(self.grid, 1)
         layout.addLayout(bottom)
         self.language_button.clicked.connect(self._toggle_language)
         self.large_button.toggled.connect(self._large_text)
         theme.signals().changed.connect(self._theme_changed)
+        self.large_button.setChecked(theme.is_large_text())
         self._clock = QTimer(self)
         self._clock.setInterval(1_000)
         self._clock.timeout.connect(self._tick)
         self._clock.start()
         self.retranslate()
+
+    def _place_entries(self, columns: int) -> None:
+        """Two columns in landscape, one in portrait (each entry a wide band)."""
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for index, state in enumerate(ENTRIES):
+            self.grid.addWidget(self.entries[state], index // columns, index % columns)
+        for row in range(len(ENTRIES)):
+            self.grid.setRowStretch(row, 1 if row < (len(ENTRIES) + columns - 1) // columns
+                                    else 0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        size = event.size()
+        self._place_entries(1 if size.height() > size.width() else 2)
+        super().resizeEvent(event)
 
     def set_facts(self, facts: BranchFacts) -> None:
         """The branch's name and hotline, once read (start-up task)."""

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWi
 
 from resources import resource
 from ui import i18n, theme
+from ui.tasks import run_task
 from ui.widgets import TouchButton
 
 
@@ -116,15 +117,27 @@ class QrView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._modules: list[list[bool]] = []
+        self._payload = ""
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self._resize()
         theme.signals().changed.connect(self._resize)
 
     def set_payload(self, payload: str) -> None:
+        """Draw ``payload``: its modules are computed in a task (10-40 ms of Python),
+        so the ticket number never waits for its QR."""
         from printers.documents.model import qr_matrix
 
-        self._modules = qr_matrix(payload) if payload else []
+        self._payload = payload
+        self._modules = []
         self.update()
+        if payload:
+            run_task(qr_matrix, payload, owner=self, name="ticket QR",
+                     on_result=lambda modules, p=payload: self._show(p, modules))
+
+    def _show(self, payload: str, modules: list[list[bool]]) -> None:
+        if payload == self._payload:  # not a QR for an earlier ticket
+            self._modules = modules
+            self.update()
 
     def _resize(self, *_: object) -> None:
         side = theme.current_theme().touch_px * 3

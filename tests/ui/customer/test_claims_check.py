@@ -75,9 +75,11 @@ def test_next_waits_for_every_answer_and_the_answers_change_the_documents(
     documents = answer(qtbot, questions, yes={"by_agent"})
     assert list(documents.boxes) == ["CLAIM_FORM", "ID_INSURED", "MED_RECORD", "INVOICE",
                                      "EXP_LIST", "BANK", "POWER_OF_ATTORNEY", "AGENT_ID"]
-    assert documents.boxes["INVOICE"].text() == "医疗费用原始发票（原件）"
-    assert documents.boxes["BANK"].text().endswith("（复印件）")
-    assert documents.hints["POWER_OF_ATTORNEY"].text()  # its one-line explanation
+    assert documents.boxes["INVOICE"].text() == "医疗费用原始发票"
+    assert documents.boxes["INVOICE"].accessibleName() == "医疗费用原始发票（原件）"
+    assert documents.hints["BANK"].text().startswith("复印件 · ")
+    assert documents.hints["POWER_OF_ATTORNEY"].text() == (
+        "原件 · 委托人亲笔签字的委托书，可在柜台领取样式")
     # Back, a different answer: paid elsewhere adds the split slip, the invoice a copy
     assert documents.header is not None
     touch(qtbot, documents.header.back_button)
@@ -86,7 +88,7 @@ def test_next_waits_for_every_answer_and_the_answers_change_the_documents(
     documents = answer(qtbot, questions, yes={"paid_elsewhere"})
     assert "SPLIT_SLIP" in documents.boxes
     assert "POWER_OF_ATTORNEY" not in documents.boxes
-    assert documents.boxes["INVOICE"].text().endswith("（复印件）")
+    assert documents.hints["INVOICE"].text().startswith("复印件 · ")
 
 
 def test_missing_documents_are_all_listed_the_notice_prints_and_the_ticket_is_linked(
