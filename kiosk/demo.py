@@ -117,9 +117,7 @@ def run_demo(app: AppContext, steps: int = 0, pace_s: float = 1.0, seed: int = 7
         done = 0
         try:
             while steps == 0 or done < steps:
-                _customer_arrives(app, printer, rng, say)
-                _counter_calls(app, counters, rng, say)
-                _customers_rate(keypads, counters, rng, say)
+                simulate_step(app, counters, keypads, rng, say, printer)
                 done += 1
                 time.sleep(pace_s)
         except KeyboardInterrupt:
@@ -127,6 +125,29 @@ def run_demo(app: AppContext, steps: int = 0, pace_s: float = 1.0, seed: int = 7
         _customers_rate(keypads, counters, rng, say, wait_s=3.0)
     _summary(app, say)
     return 0
+
+
+def simulate_step(app: AppContext, counters: list[int], keypads: FakeKeypadBus,
+                  rng: random.Random, say: Callable[[str], None],
+                  printer: FakePrinter | None = None) -> None:
+    """One step of a busy lobby: a customer takes a ticket (printed when ``printer`` is
+    given), a counter calls its next customer, waiting keypads get a rating."""
+    if printer is not None:
+        _customer_arrives(app, printer, rng, say)
+    else:
+        _customer_takes(app, rng, say)
+    _counter_calls(app, counters, rng, say)
+    _customers_rate(keypads, counters, rng, say)
+
+
+def _customer_takes(app: AppContext, rng: random.Random, say: Callable[[str], None]) -> None:
+    try:
+        taken = take_ticket(app, rng.choice(SERVICES), "care" if rng.random() < 0.1 else "normal")
+    except RuleRefused as exc:
+        say(f"取号被拒 refused: {exc.bilingual()}")
+        return
+    say(f"取号 {taken.number} {taken.service_name_zh} ({taken.priority}), "
+        f"{taken.ahead} ahead (simulated customer, not printed)")
 
 
 def _customer_arrives(app: AppContext, printer: FakePrinter, rng: random.Random,

@@ -50,16 +50,20 @@ class Role:
     purges: bool = True
     """Whether the station asks for the daily purge of personal data (every real
     role; not the widget gallery)."""
+    demo: bool = True
+    """Whether ``scripts/demo.sh`` starts it (every built branch screen does)."""
+    demo_args: tuple[str, ...] = ()
+    """Its own options in the demo, e.g. ``("--counter", "1")``."""
 
 
 ROLES: dict[str, Role] = {
     "gallery": Role("ui.gallery:make_window", "the shared widgets (theme check)",
-                    purges=False),
+                    purges=False, demo=False),
     "customer": Role("ui.customer.window:make_window", "customer touchscreen (issue 10)"),
     "counter": Role("ui.counter.window:make_window", "counter terminal", keyboard=False,
                     options=(Option(("--counter",), {"type": int, "metavar": "N",
                                                      "help": "the counter this PC serves"}),),
-                    compact=(640, 1000)),
+                    compact=(640, 1000), demo_args=("--counter", "1")),
     "admin": Role(None, "admin panel (issue 12)"),
     "display": Role(None, "lobby call display (issue 13)", keyboard=False),
     "setup": Role(None, "technician device setup (issue 14)"),
@@ -150,6 +154,9 @@ def handle_run(ctx: Context, args: argparse.Namespace) -> int:
         window._keyboard = VirtualKeyboard(  # type: ignore[attr-defined]
             window if isinstance(window, Shell) else None, window)
     if args.windowed:
+        # a normal window for development and the demo: closing it ends the program
+        if hasattr(window, "allow_close"):
+            window.allow_close = True
         show_windowed(window, size, args.screen)
     elif role.compact:
         show_compact(window, size or role.compact, args.screen)
