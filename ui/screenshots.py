@@ -43,6 +43,7 @@ TOURS: dict[str, str] = {
     "counter": "ui.counter.tour:tour",
     "staff-exit": "ui.staff_exit_tour:tour",
     "customer": "ui.customer.tour:tour",
+    "admin": "ui.admin.tour:tour",
 }
 """Screenshot tours: name -> "module:function(camera)". Screen issues add theirs here."""
 

@@ -1,0 +1,103 @@
+"""The admin panel's live board: every counter (status, staff, current ticket, how long
+it has been served) and every queue (waiting, the longest wait against the service's
+target), as of one instant.
+
+One read unit of work of a constant handful of statements whatever the number of
+services, counters and days of history (the lobby snapshot's five, plus
+:mod:`kiosk.queue.board`'s two), so the board can be read again on every call-feed
+event (bench/live_board.py, docs/BENCHMARKS.md). Durations are whole seconds as of
+``at``; a screen adds the time since it received the board to keep them running.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kiosk.app.context import AppContext
+from kiosk.app.results import Result
+from kiosk.queue import board as queries
+from kiosk.queue.lobby import Lobby
+
+
+@dataclass(frozen=True)
+class BoardCounter(Result):
+    """One counter: ``status`` open/paused/closed, the staff member at it, and its
+    current customer (``ticket``, its ``ticket_status`` called/serving, ``priority``,
+    ``serving_s`` seconds since it was called)."""
+
+    number: int
+    status: str
+    staff: str | None
+    services: tuple[str, ...]
+    ticket: str | None
+    ticket_status: str | None
+    service: str | None
+    priority: str | None
+    serving_s: int | None
+
+
+@dataclass(frozen=True)
+class BoardQueue(Result):
+    """One service's queue: ``waiting`` customers, ``open_counters`` serving it, the
+    estimate for a newcomer (``wait_min``), and the longest wait now against the
+    service's target (``over_target`` once it has passed it)."""
+
+    code: str
+    prefix: str
+    name_zh: str
+    name_en: str
+    enabled: bool
+    waiting: int
+    open_counters: int
+    wait_min: tuple[int, int] | None
+    longest_wait_s: int | None
+    target_wait_min: int
+    over_target: bool
+
+
+@dataclass(frozen=True)
+class LiveBoard(Result):
+    """The branch at ``at`` (ISO time with the branch's offset)."""
+
+    business_date: str
+    at: str
+    counters: tuple[BoardCounter, ...]
+    queues: tuple[BoardQueue, ...]
+
+
+def live_board(app: AppContext) -> LiveBoard:
+    """The live board now (read only; what the admin board shows)."""
+    with app.read() as session:
+        lobby = Lobby(session)
+        snap = lobby.snapshot()
+        targets = {s.code: s.target_wait_min for s in lobby.services()}
+        oldest = queries.oldest_waiting(lobby)
+        current = queries.current_tickets(lobby)
+        now = lobby.now
+    queues = []
+    for s in snap["services"]:
+        longest = queries.seconds_since(oldest.get(s["code"]), now)
+        target = int(targets.get(s["code"], 0))
+        queues.append(BoardQueue(
+            code=s["code"], prefix=s["prefix"], name_zh=s["name_zh"], name_en=s["name_en"],
+            enabled=s["enabled"], waiting=s["waiting"], open_counters=s["open_counters"],
+            wait_min=tuple(s["wait_min"]) if s["wait_min"] else None,
+            longest_wait_s=longest, target_wait_min=target,
+            over_target=longest is not None and longest > target * 60))
+    counters = []
+    for c in snap["counters"]:
+        ticket = c["ticket"]
+        held = current.get(c["number"])
+        counters.append(BoardCounter(
+            number=c["number"], status=c["status"], staff=c["staff"],
+            services=tuple(c["services"]),
+            ticket=ticket["number"] if ticket else None,
+            ticket_status=ticket["status"] if ticket else None,
+            service=ticket["service"] if ticket else None,
+            priority=held.priority if held else None,
+            serving_s=queries.seconds_since(held.called_at, now) if held else None))
+    return LiveBoard(business_date=snap["business_date"], at=snap["at"],
+                     counters=tuple(counters), queues=tuple(queues))
+
+
+__all__ = ["BoardCounter", "BoardQueue", "LiveBoard", "live_board"]

@@ -1,0 +1,121 @@
+"""The admin panel's live board (kiosk.app.live_board): counters with their current
+customer and how long it has been served, queues with their longest wait against the
+target, in a constant number of statements; both backends."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import Engine, event
+
+from kiosk.app import AppContext
+from kiosk.app.live_board import live_board
+from kiosk.db import unit_of_work
+from kiosk.queue.lobby import Lobby
+from tests.conftest import MONDAY_10AM
+
+
+def at(monkeypatch: pytest.MonkeyPatch, minutes: float) -> None:
+    monkeypatch.setenv("KIOSK_NOW", (MONDAY_10AM + timedelta(minutes=minutes)).isoformat())
+
+
+def act(engine: Engine, action: str, *args: object) -> None:
+    with unit_of_work(engine, write=True) as session:
+        getattr(Lobby(session), action)(*args)
+
+
+def test_counters_and_queues_as_of_now(open_engine: Engine,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    at(monkeypatch, 0)
+    act(open_engine, "take", "enquiry")               # A001, waits from 10:00
+    at(monkeypatch, 3)
+    act(open_engine, "take", "claims", "care")        # D001, waits from 10:03
+    act(open_engine, "take", "enquiry")               # A002
+    act(open_engine, "open_counter", 1, "S0101")
+    act(open_engine, "open_counter", 4, "S0401")
+    act(open_engine, "pause_counter", 4, "SUP1")
+    at(monkeypatch, 5)
+    act(open_engine, "call_next", 1, "S0101")         # A001 called at 10:05
+    at(monkeypatch, 17.5)
+    board = live_board(AppContext(open_engine, "ADMIN"))
+
+    assert board.business_date == "2026-11-23"
+    assert board.at.startswith("2026-11-23T10:17:30")
+    counters = {c.number: c for c in board.counters}
+    one = counters[1]
+    assert (one.status, one.staff, one.ticket, one.ticket_status, one.service,
+            one.priority) == ("open", "S0101", "A001", "called", "enquiry", "normal")
+    assert one.serving_s == 12 * 60 + 30
+    assert counters[4].status == "paused"
+    assert counters[4].ticket is None
+    assert counters[4].serving_s is None
+    assert counters[2].status == "closed"
+    assert counters[2].staff is None
+    queues = {q.code: q for q in board.queues}
+    enquiry, claims = queues["enquiry"], queues["claims"]
+    assert (enquiry.waiting, enquiry.open_counters) == (1, 1)
+    assert enquiry.longest_wait_s == (17 * 60 + 30) - 3 * 60  # A002; A001 is at a counter
+    assert enquiry.target_wait_min == 10
+    assert enquiry.over_target
+    assert claims.longest_wait_s == 14 * 60 + 30
+    assert claims.target_wait_min == 20
+    assert not claims.over_target
+    assert queues["payments"].longest_wait_s is None
+    assert not queues["payments"].over_target
+
+
+def test_a_clock_stepped_back_never_shows_a_negative_duration(
+        open_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    at(monkeypatch, 10)
+    act(open_engine, "take", "enquiry")
+    act(open_engine, "open_counter", 1, "S0101")
+    act(open_engine, "take", "enquiry")
+    act(open_engine, "call_next", 1, "S0101")
+    at(monkeypatch, 8)
+    board = live_board(AppContext(open_engine, "ADMIN"))
+    assert {c.number: c.serving_s for c in board.counters}[1] == 0
+    assert {q.code: q.longest_wait_s for q in board.queues}["enquiry"] == 0
+
+
+def count_statements(engine: Engine) -> list[str]:
+    seen: list[str] = []
+
+    def record(conn: object, cursor: object, statement: str, *args: object) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    return seen
+
+
+def test_the_board_costs_the_same_statements_however_big_the_branch(
+        open_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    at(monkeypatch, 0)
+    app = AppContext(open_engine, "ADMIN")
+    live_board(app)  # warm: the branch settings cached per unit of work either way
+    seen = count_statements(open_engine)
+    live_board(app)
+    small = len(seen)
+    for code in ("enquiry", "claims", "payments", "vip", "new_business"):
+        for _ in range(3):
+            act(open_engine, "take", code)
+    for number in range(1, 7):
+        act(open_engine, "open_counter", number, f"S{number}")
+        act(open_engine, "call_next", number, f"S{number}")
+    seen.clear()
+    board = live_board(app)
+    assert len(seen) == small
+    assert sum(1 for c in board.counters if c.ticket) == 6
+
+
+def test_the_board_is_json_by_the_one_convention(open_engine: Engine,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    at(monkeypatch, 0)
+    act(open_engine, "take", "enquiry")
+    data = live_board(AppContext(open_engine, "ADMIN")).to_json()
+    enquiry = next(q for q in data["queues"] if q["code"] == "enquiry")
+    assert enquiry["waiting"] == 1
+    assert enquiry["longest_wait_s"] == 0
+    assert isinstance(enquiry["wait_min"], list)
+    assert data["counters"][0]["number"] == 1

@@ -1,0 +1,66 @@
+"""Screenshot tour of the admin panel (``scripts/screenshots.sh admin``): the board on
+a busy morning. Demo data in a SQLite file in the tour's work folder, at a fixed
+instant so the shots are the same every time."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from kiosk.app import AppContext
+from kiosk.branch.settings import apply_config, default_config
+from kiosk.queue.lobby import Lobby
+from kiosk.staff.permissions import StaffSession
+from ui.admin.window import AdminWindow
+
+# Monday 2026-11-23, 10:30 in Shanghai.
+TOUR_NOW = datetime(2026, 11, 23, 2, 30, tzinfo=UTC)
+
+
+def demo_app(workdir: Path) -> AppContext:
+    """A branch at 10:30 on a working Monday: queues, counters open, paused, serving."""
+    os.environ["KIOSK_NOW"] = TOUR_NOW.isoformat()
+    app = AppContext.open(f"sqlite:///{workdir / 'admin-tour.db'}", station="ADMIN-PC")
+    config = default_config()
+    with app.write() as session:
+        apply_config(session, replace(config, hours=dict.fromkeys(
+            range(7), (time(8, 30), time(17, 0)))))
+    plan: list[tuple[int, str, tuple[Any, ...]]] = [
+        (-50, "take", ("claims",)), (-48, "take", ("enquiry",)), (-45, "take", ("claims",)),
+        (-44, "open_counter", (1, "S0101")), (-44, "open_counter", (4, "S0401")),
+        (-44, "open_counter", (5, "S0501")), (-43, "open_counter", (6, "S0601")),
+        (-40, "take", ("payments",)), (-38, "take", ("claims", "care")),
+        (-35, "take", ("enquiry",)), (-30, "take", ("vip",)), (-28, "take", ("claims",)),
+        (-26, "call_next", (1, "S0101")), (-25, "take", ("policy_change",)),
+        (-22, "call_next", (4, "S0401")), (-21, "start", (4,)), (-20, "take", ("claims",)),
+        (-18, "take", ("enquiry",)), (-15, "pause_counter", (5, "S9001")),
+        (-12, "call_next", (6, "S0601")), (-10, "take", ("new_business",)),
+        (-8, "take", ("claims",)), (-5, "take", ("enquiry",)), (-2, "take", ("payments",)),
+    ]
+    for minutes, action, args in plan:
+        with app.write() as session:
+            getattr(Lobby(session, now=TOUR_NOW + timedelta(minutes=minutes)), action)(*args)
+    return app
+
+
+def supervisor() -> StaffSession:
+    return StaffSession(number="S9001", name="王主管", role="supervisor", station="ADMIN-PC",
+                        started_at=TOUR_NOW)
+
+
+def tour(camera: Any) -> None:
+    app = demo_app(camera.workdir)
+    try:
+        window = AdminWindow(app, feed=False)
+        camera.show(window)
+        window.start_session(supervisor())
+        camera.take("board")
+    finally:
+        os.environ.pop("KIOSK_NOW", None)
+        app.close()
+
+
+__all__ = ["demo_app", "tour"]
