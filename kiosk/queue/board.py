@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from kiosk.models import Counter, Ticket
 from kiosk.queue.lobby import Lobby
@@ -29,22 +29,25 @@ class CurrentTicket:
     started_at: datetime | None
 
 
+# Built once with bound parameters: building a statement costs more than running it.
+_OLDEST = (select(Ticket.service_code, func.min(Ticket.issued_at))
+           .where(Ticket.branch_id == bindparam("bid"), Ticket.business_date == bindparam("day"),
+                  Ticket.status == "waiting").group_by(Ticket.service_code))
+_CURRENT = (select(Counter.number, Ticket.number, Ticket.priority, Ticket.called_at,
+                   Ticket.started_at)
+            .join(Ticket, Ticket.id == Counter.current_ticket_id)
+            .where(Counter.branch_id == bindparam("bid")))
+
+
 def oldest_waiting(lobby: Lobby) -> dict[str, datetime]:
     """Service code -> issue time of today's longest-waiting ticket in its queue."""
-    rows = lobby.session.execute(
-        select(Ticket.service_code, func.min(Ticket.issued_at)).where(
-            Ticket.branch_id == lobby.branch.id, Ticket.business_date == lobby.today,
-            Ticket.status == "waiting").group_by(Ticket.service_code)).all()
+    rows = lobby.session.execute(_OLDEST, {"bid": lobby.branch.id, "day": lobby.today}).all()
     return {code: issued for code, issued in rows if issued is not None}
 
 
 def current_tickets(lobby: Lobby) -> dict[int, CurrentTicket]:
     """Counter number -> its current customer (counters with none are left out)."""
-    rows = lobby.session.execute(
-        select(Counter.number, Ticket.number, Ticket.priority, Ticket.called_at,
-               Ticket.started_at)
-        .join(Ticket, Ticket.id == Counter.current_ticket_id)
-        .where(Counter.branch_id == lobby.branch.id)).all()
+    rows = lobby.session.execute(_CURRENT, {"bid": lobby.branch.id}).all()
     return {counter: CurrentTicket(counter, number, priority, called, started)
             for counter, number, priority, called, started in rows}
 
