@@ -36,7 +36,9 @@ COUNTER_NUMBERS = (1, 999)
 # Limits of settings beyond their type: counts and working-day promises (a promise of
 # 10^9 working days would search the calendar for ever), and the ticket's notice.
 SETTING_RANGES = {"recall_limit": (0, 10), "claim_decision_working_days": (1, 60),
-                  "feedback_working_days": (1, 60), "ticket_print_expiry_min": (0, 1440)}
+                  "feedback_working_days": (1, 60), "ticket_print_expiry_min": (0, 1440),
+                  "complaint_complex_decision_days": (1, 90),
+                  "complaint_major_dispute_working_days": (1, 10)}
 NOTICE_LINES, NOTICE_LINE_CHARS = 10, 100
 
 

@@ -22,6 +22,8 @@ SETTING_DEFAULTS: dict[str, Any] = {
     "feedback_working_days": 2,
     "complaint_reply_working_days": 10,
     "complaint_decision_days": 15,
+    "complaint_complex_decision_days": 30,
+    "complaint_major_dispute_working_days": 1,
     "customer_idle_seconds": 60,
     "rating_scale": 4,
     "claims_fast_lane": False,

@@ -20,6 +20,8 @@ SETTING_TYPES: dict[str, type | tuple[type, ...]] = {
     "feedback_working_days": int,
     "complaint_reply_working_days": int,
     "complaint_decision_days": int,
+    "complaint_complex_decision_days": int,
+    "complaint_major_dispute_working_days": int,
     "customer_idle_seconds": int,
     "rating_scale": int,
     "claims_fast_lane": bool,

@@ -30,7 +30,8 @@ class Complaint(BranchScoped, Base):
 
     __tablename__ = "complaint"
     __table_args__ = (UniqueConstraint("branch_id", "reference"),
-                      Index("ix_complaint_received", "branch_id", "received_at"))
+                      Index("ix_complaint_received", "branch_id", "received_at"),
+                      Index("ix_complaint_state", "branch_id", "state"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     branch_id: Mapped[str] = mapped_column(ForeignKey("branch.id"), index=True)
@@ -57,6 +58,18 @@ class Complaint(BranchScoped, Base):
     state: Mapped[str] = mapped_column(String(16), default="received")
     owner: Mapped[str | None] = mapped_column(String(40), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The register (kiosk.feedback.complaint_register, migration 0010): who took it
+    # first (首问责任人: the one who confirms it is done), when each step happened,
+    # and what makes its deadlines different (complex: a longer decision; a major
+    # claim dispute: investigated within a working day).
+    first_owner: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    feedback_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    complex: Mapped[bool] = mapped_column(Boolean, default=False)
+    major_dispute: Mapped[bool] = mapped_column(Boolean, default=False)
+    investigate_due: Mapped[date | None] = mapped_column(Date, nullable=True)
     personal_purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
