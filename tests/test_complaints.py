@@ -81,8 +81,9 @@ def test_deadlines_follow_the_branch_settings(engine: Engine) -> None:
         **branch.settings, "feedback_working_days": 1, "complaint_reply_working_days": 5,
         "complaint_decision_days": 30})
     due = complaints.deadlines(changed, date(2026, 11, 27))
+    # 30 days after is Sunday 27 December, a day the branch does not work: the Monday
     assert due == complaints.Deadlines(date(2026, 11, 28), date(2026, 12, 3),
-                                       date(2026, 12, 27))
+                                       date(2026, 12, 28))
 
 
 @pytest.mark.parametrize(("kwargs", "code"), [

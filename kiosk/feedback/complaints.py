@@ -13,7 +13,9 @@ Deadlines (branch settings):
 - ``reply_due``: a reply within ``complaint_reply_working_days`` working days (default
   10, 2010 personal-insurance service rules art. 29);
 - ``decision_due``: a decision within ``complaint_decision_days`` calendar days (default
-  15, 2020 complaint rules, simple cases).
+  15, 2020 complaint rules, simple cases), moved to the next working day when it falls
+  on a day the branch does not work (the register extends it for complex cases:
+  :mod:`kiosk.feedback.complaint_register`).
 
 Personal data: the phone is kept for the call back and shown masked everywhere
 (:func:`kiosk.privacy.masking.mask_phone`); numbers the customer typed into the text
@@ -28,7 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -36,6 +38,7 @@ from sqlalchemy.orm import Session
 from kiosk import clock
 from kiosk.branch.info import BranchInfo, load_branch
 from kiosk.errors import NotFound, UsageError
+from kiosk.feedback.complaint_register import decision_due
 from kiosk.models import COMPLAINT_SOURCES, COMPLAINT_STATES, Complaint, ComplaintEvent
 from kiosk.privacy import audit
 from kiosk.privacy.masking import find_unmasked, mask_phone, mask_text
@@ -144,7 +147,7 @@ def deadlines(branch: BranchInfo, received: date) -> Deadlines:
         feedback=branch.add_working_days(received, int(branch.setting("feedback_working_days"))),
         reply=branch.add_working_days(received,
                                       int(branch.setting("complaint_reply_working_days"))),
-        decision=received + timedelta(days=int(branch.setting("complaint_decision_days"))))
+        decision=decision_due(branch, received, complex_case=False))
 
 
 def receive_complaint(session: Session, category_code: str, text: str, *,
