@@ -10,5 +10,5 @@ HEADS = frozenset({
     "0007_staff",
     "0008_rating_report_index",
     "0008_stations",
-    "0009_complaints",
+    "0010_complaint_register",
 })
