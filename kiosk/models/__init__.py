@@ -27,6 +27,7 @@ from kiosk.models.queue import (
     TicketEvent,
     TicketSequence,
 )
+from kiosk.models.reports import KpiDay, KpiHour, KpiRollup, KpiWait
 from kiosk.models.staff import ROLES, DailyRun, StaffMember
 
 __all__ = [
@@ -34,6 +35,10 @@ __all__ = [
     "COMPLAINT_STATES",
     "Complaint",
     "ComplaintEvent",
+    "KpiDay",
+    "KpiHour",
+    "KpiRollup",
+    "KpiWait",
     "ROLES",
     "DailyRun",
     "StaffMember",
