@@ -11,4 +11,5 @@ HEADS = frozenset({
     "0008_rating_report_index",
     "0008_stations",
     "0010_complaint_register",
+    "0010_kpi_rollup",
 })
