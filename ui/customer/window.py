@@ -63,6 +63,10 @@ class CustomerWindow(Shell):
             from ui.customer import claims as module
             return getattr(module, name)(app)
 
+        def claim_result() -> Any:
+            from ui.customer.claim_result import ClaimResultScreen
+            return ClaimResultScreen(app)
+
         def feedback() -> Any:
             from ui.customer.feedback import FeedbackScreen
             return FeedbackScreen(app, self.facts.retention_days if self.facts else 180)
@@ -84,7 +88,7 @@ class CustomerWindow(Shell):
         self.add_screen(State.CLAIM_TYPE, lambda: claims("ClaimTypeScreen"))
         self.add_screen(State.CLAIM_QUESTIONS, lambda: claims("ClaimQuestionsScreen"))
         self.add_screen(State.CLAIM_DOCUMENTS, lambda: claims("ClaimDocumentsScreen"))
-        self.add_screen(State.CLAIM_RESULT, lambda: claims("ClaimResultScreen"))
+        self.add_screen(State.CLAIM_RESULT, claim_result)
         self.add_screen(State.FEEDBACK, feedback)
         self.add_screen(State.FEEDBACK_DONE, feedback_done)
         self.add_screen(State.INFO, info)

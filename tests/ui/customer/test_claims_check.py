@@ -12,10 +12,10 @@ from kiosk.app.claims import find_claim_check
 from printers.simulators.printer import FakePrinter
 from tests.ui.customer.conftest import find, settle, touch
 from ui import i18n
+from ui.customer.claim_result import ClaimResultScreen
 from ui.customer.claims import (
     ClaimDocumentsScreen,
     ClaimQuestionsScreen,
-    ClaimResultScreen,
     ClaimTypeScreen,
 )
 from ui.customer.states import State
