@@ -57,7 +57,7 @@ def simulated_devices(app: AppContext, counters: list[int]) -> Iterator[
         port = keypads.start()
         set_printer(app, printer.path, "generic-80", "text")
         configure_keypads(app, port, {n: n for n in counters}, timeout_s=20)
-        service = KeypadService(app.engine)
+        service = KeypadService(app.engine, station=app.station)
         service.start()
         yield printer, keypads
     finally:

@@ -84,7 +84,7 @@ def test_the_app_layer_raises_the_corrupt_error_itself(tmp_path: Path) -> None:
 
 
 def test_a_full_disk_says_disk_full_and_loses_nothing_already_saved(tmp_path: Path) -> None:
-    # A private mount namespace with a 600 KiB tmpfs: the database is made there, a
+    # A private mount namespace with a 2 MiB tmpfs (the schema alone is ~450 KiB): the database is made there, a
     # filler takes the rest of the space, then a ticket is taken. Unmounted by the kernel
     # when the shell ends.
     folder = tmp_path / "small"
@@ -93,7 +93,7 @@ def test_a_full_disk_says_disk_full_and_loses_nothing_already_saved(tmp_path: Pa
     python = shlex.quote(sys.executable)
     script = f"""
 set -e
-mount -t tmpfs -o size=600k tmpfs {folder}
+mount -t tmpfs -o size=2m tmpfs {folder}
 cd {tmp_path}
 {python} -m kiosk --db {url} ticket take claims --json > first.json
 dd if=/dev/zero of={folder}/filler bs=1k count=4000 2>/dev/null || true

@@ -14,7 +14,7 @@ from kiosk.app import AppContext
 from kiosk.app import counters as desk
 from kiosk.app.board import lobby_board
 from kiosk.app.printer import PrinterStatus, printer_status, set_printer
-from kiosk.app.staff import console
+from kiosk.app.staff import SupervisorPin, console, login
 from kiosk.app.tickets import cancel_ticket, service_choices, show_ticket, take_ticket
 from kiosk.branch.settings import apply_config
 from kiosk.claims.records import record_check
@@ -25,6 +25,7 @@ from kiosk.privacy import audit
 from kiosk.queue.lobby import Lobby
 from printers.simulators.printer import FakePrinter
 from tests.conftest import MONDAY_10AM, open_all_hours
+from tests.staff_support import PINS, add
 
 
 @pytest.fixture
@@ -204,19 +205,27 @@ def test_overriding_a_rule_at_the_counter_is_audited_with_the_station(
         app: AppContext) -> None:
     with app.write() as session:
         apply_config(session, open_all_hours())
+    add(app, "S0401", "counter")
+    add(app, "SUP1", "supervisor")
+    clerk = login(app, "S0401", PINS["counter"])
+    approval = SupervisorPin("SUP1", PINS["supervisor"])
     for _ in range(3):
         take_ticket(app, "claims")
-    desk.open_counter(app, 4, "S0401")
-    desk.call_number(app, 4, "D003")
-    desk.pause_counter(app, 4, "SUP1", "lunch")  # the only claims counter open
-    desk.resume_counter(app, 4)
-    desk.open_counter(app, 5, "S0501")
-    desk.pause_counter(app, 4, "SUP1")  # counter 5 serves claims too: no override
+    desk.open_counter(app, clerk, 4)
+    desk.call_number(app, clerk, 4, "D003", "elderly", approval)
+    desk.pause_counter(app, clerk, 4, "lunch", approval)  # the only claims counter open
+    desk.resume_counter(app, clerk, 4)
+    desk.open_counter(app, clerk, 5, "S0501")
+    desk.pause_counter(app, clerk, 4, "", approval)  # counter 5 serves claims too
     with app.read() as session:
         rows = [(e.staff, e.action, e.subject, e.station, e.detail)
-                for e in audit.entries(session, "BR0001", "Asia/Shanghai")]
-    assert rows == [("S0401", "counter.call_specific", "D003", "K1", "counter 4"),
-                    ("SUP1", "counter.pause_override", "counter 4", "K1", "lunch")]
+                for e in audit.entries(session, "BR0001", "Asia/Shanghai")
+                if e.action in ("counter.call_specific", "counter.pause")]
+    assert rows == [
+        ("S0401", "counter.call_specific", "D003", "K1", "counter 4; approved by SUP1; elderly"),
+        ("S0401", "counter.pause", "counter 4", "K1", "counter 4; override by SUP1; lunch"),
+        ("S0401", "counter.pause", "counter 4", "K1", "counter 4"),
+    ]
 
 
 def test_the_board_is_the_lobby_snapshot_typed(app: AppContext) -> None:
