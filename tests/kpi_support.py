@@ -143,8 +143,9 @@ def row_figures(row: Any) -> dict[str, Any]:
 
 
 def rate_history(session: Session, branch: BranchInfo, today: date) -> None:
-    """Ratings for the seeded days (seed-demo may not store any): most finished
-    tickets rated, some timed out, a few unsolicited ratings."""
+    """Ratings for the seeded days' finished tickets seed-demo left unrated (it rates
+    them itself now, so there may be none left): about half rated, some timed out, a
+    few unsolicited ratings."""
     rng = random.Random(7)
     rated = set(session.scalars(select(Rating.ticket_id).where(Rating.ticket_id.is_not(None))))
     done = [t for t in session.scalars(select(Ticket).where(
@@ -157,7 +158,8 @@ def rate_history(session: Session, branch: BranchInfo, today: date) -> None:
     rows += [{"branch_id": branch.id, "ticket_id": None, "business_date": t.business_date,
               "rated_at": t.finished_at, "counter_number": t.counter_number, "staff": t.staff,
               "value": "neutral", "solicited": False, "source": "keypad"} for t in done[:25]]
-    session.execute(insert(Rating), rows)
+    if rows:  # an empty list would insert one row of defaults
+        session.execute(insert(Rating), rows)
 
 
 def morning(engine: Engine, start: datetime) -> None:
