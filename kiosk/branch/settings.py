@@ -64,9 +64,23 @@ class BranchConfig(BranchProfile):
     source: str = field(default="settings", compare=False)  # the file, for messages
 
 
-def _fail(source: str, where: str, problem_zh: str, problem_en: str) -> ConfigError:
-    return ConfigError(f"{source}：{where}：{problem_zh}", f"{source}: {where}: {problem_en}",
-                       code="config")
+class FieldProblem(ConfigError):
+    """A settings document refused at one field: ``where`` names it as the file does
+    (``hours.mon``, ``services[2].daily_cap``), ``problem_zh``/``problem_en`` the reason
+    alone (a settings page shows it next to the field)."""
+
+    def __init__(self, source: str, where: str, problem_zh: str, problem_en: str) -> None:
+        super().__init__(f"{source}：{where}：{problem_zh}", f"{source}: {where}: {problem_en}",
+                         code="config")
+        self.where, self.problem_zh, self.problem_en = where, problem_zh, problem_en
+
+    def problem(self, lang: str = "zh") -> str:
+        """The reason alone, in ``lang`` (``zh`` or ``en``)."""
+        return self.problem_en if lang == "en" else self.problem_zh
+
+
+def _fail(source: str, where: str, problem_zh: str, problem_en: str) -> FieldProblem:
+    return FieldProblem(source, where, problem_zh, problem_en)
 
 
 def load_toml(path: Path) -> BranchConfig:
@@ -155,7 +169,8 @@ def _validate(doc: dict[str, Any], source: str) -> BranchConfig:  # noqa: C901 -
         try:
             hours[WEEKDAYS.index(key)] = parse_hours(str(value))
         except ValueError as exc:
-            raise _fail(source, f"hours.{key}", "营业时间格式错误", str(exc)) from exc
+            raise _fail(source, f"hours.{key}", f"营业时间应为 HH:MM-HH:MM，且关门晚于开门："
+                        f"{value}", str(exc)) from exc
 
     calendar = table("calendar")
 
@@ -203,7 +218,8 @@ def _validate(doc: dict[str, Any], source: str) -> BranchConfig:  # noqa: C901 -
             try:
                 span = parse_hours(str(raw["hours"]))
             except ValueError as exc:
-                raise _fail(source, f"{where}.hours", "时间格式错误", str(exc)) from exc
+                raise _fail(source, f"{where}.hours", f"时间应为 HH:MM-HH:MM，且结束晚于开始："
+                            f"{raw['hours']}", str(exc)) from exc
         enabled = raw.get("enabled", True)
         if not isinstance(enabled, bool):
             # bool("no") is True: a quoted value would silently keep the service open.
