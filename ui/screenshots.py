@@ -44,6 +44,7 @@ TOURS: dict[str, str] = {
     "staff-exit": "ui.staff_exit_tour:tour",
     "customer": "ui.customer.tour:tour",
     "admin": "ui.admin.tour:tour",
+    "settings": "ui.admin.settings_tour:tour",
 }
 """Screenshot tours: name -> "module:function(camera)". Screen issues add theirs here."""
 

@@ -62,6 +62,15 @@ class PageEntry:
 PAGES: dict[str, PageEntry] = {
     "board": PageEntry("ui.admin.board:BoardPage",
                        str(QT_TRANSLATE_NOOP("AdminPages", "Live board")), Permission.REPORTS),
+    "settings-branch": PageEntry(
+        "ui.admin.settings_branch:BranchSettingsPage",
+        str(QT_TRANSLATE_NOOP("AdminPages", "Branch")), Permission.SETTINGS),
+    "settings-hours": PageEntry(
+        "ui.admin.settings_hours:HoursSettingsPage",
+        str(QT_TRANSLATE_NOOP("AdminPages", "Opening hours")), Permission.SETTINGS),
+    "settings-calendar": PageEntry(
+        "ui.admin.settings_calendar:CalendarSettingsPage",
+        str(QT_TRANSLATE_NOOP("AdminPages", "Holidays")), Permission.SETTINGS),
 }
 """Page key -> entry, in navigation order. Each part of the admin panel adds its own."""
 
