@@ -121,14 +121,27 @@ def register(commands: Commands) -> None:
                         help="a normal window instead of full screen (development)")
     parser.add_argument("--size", metavar="WxH", help="window size with --windowed "
                         "(e.g. 1080x1920 for portrait; default 1280x800)")
-    parser.add_argument("--lang", choices=["zh_CN", "en"], default="zh_CN",
-                        help="starting language (default zh_CN)")
+    parser.add_argument("--lang", choices=["zh_CN", "en"],
+                        help="starting language (default: the branch's screen_language "
+                             "setting, zh_CN unless changed)")
     parser.add_argument("--large-text", action="store_true", help="start in large text")
     for name, role in ROLES.items():
         for option in role.options:
             kwargs = dict(option.kwargs)
             kwargs["help"] = f"[{name}] {kwargs.get('help', '')}".strip()
             parser.add_argument(*option.flags, **kwargs)
+
+
+def branch_language(ctx: Context) -> str:
+    """The branch's ``screen_language`` setting; zh_CN when it cannot be read now (the
+    screen then reports the database itself)."""
+    from kiosk.app.admin_settings import language_defaults
+    from kiosk.errors import KioskError
+
+    try:
+        return language_defaults(ctx.app).screen_language
+    except KioskError:
+        return "zh_CN"
 
 
 def handle_run(ctx: Context, args: argparse.Namespace) -> int:
@@ -139,7 +152,11 @@ def handle_run(ctx: Context, args: argparse.Namespace) -> int:
     from ui.app import create_app
     from ui.fullscreen import show_compact, show_fullscreen, show_windowed
 
-    app = create_app(language=args.lang, large_text=args.large_text, keyboard=role.keyboard)
+    language = args.lang or (branch_language(ctx) if role.purges else "zh_CN")
+    app = create_app(language=language, large_text=args.large_text, keyboard=role.keyboard)
+    from ui import i18n
+
+    i18n.set_default_language(language)
     window = factory(RunContext(cli=ctx, args=args))
     window.setWindowTitle("Lobby Kiosk")
     if role.purges:

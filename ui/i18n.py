@@ -219,6 +219,15 @@ def ensure_built() -> None:
         log.error("zh_CN translations could not be built; screens show English: %s", exc)
 
 
+def set_default_language(language: str) -> Language:
+    """The language a screen returns to for the next person (the customer screen's
+    reset reads :data:`DEFAULT_LANGUAGE`): ``kiosk run`` sets the branch's
+    ``screen_language`` setting, or ``--lang``."""
+    global DEFAULT_LANGUAGE
+    DEFAULT_LANGUAGE = "en" if language.lower().startswith("en") else "zh_CN"
+    return DEFAULT_LANGUAGE
+
+
 def set_language(language: str) -> Language:
     """Show the screens in ``language`` (``zh_CN`` or ``en``; ``zh`` is taken as zh_CN).
 

@@ -30,11 +30,13 @@ from typing import Any
 
 from sqlalchemy import select
 
+from kiosk import clock
+from kiosk.app.admin import CatalogueImported
 from kiosk.app.context import AppContext
 from kiosk.app.results import Result
 from kiosk.app.staff import note, requires
 from kiosk.branch.export import WEEKDAYS, export_document
-from kiosk.branch.info import SETTING_DEFAULTS, current_branch_id
+from kiosk.branch.info import SETTING_DEFAULTS, current_branch_id, load_branch
 from kiosk.branch.settings import apply_config, dump_toml, parse_config
 from kiosk.errors import RuleRefused
 from kiosk.models import Branch, Counter
@@ -272,7 +274,43 @@ def save_values(app: AppContext, staff: StaffSession, values: Mapping[str, Any],
     return _save(app, staff, "values", edit, rev)
 
 
-__all__ = ["SECTIONS", "SOURCE", "BranchIdentity", "CounterSetting", "ServiceSetting",
-           "SettingsSaved", "SettingsView", "changes", "load_settings", "save_branch",
+@dataclass(frozen=True)
+class LanguageDefaults(Result):
+    """The screens' first language (``zh_CN`` or ``en``) and the languages calls are
+    spoken in, in order."""
+
+    screen_language: str
+    voice_languages: tuple[str, ...]
+
+
+def language_defaults(app: AppContext) -> LanguageDefaults:
+    """The branch's language settings (any screen, at start-up: no staff needed)."""
+    with app.read() as session:
+        branch = load_branch(session)
+    return LanguageDefaults(str(branch.setting("screen_language")),
+                            tuple(branch.setting("voice_languages")))
+
+
+@requires(Permission.SETTINGS)
+def import_claim_catalogue(app: AppContext, staff: StaffSession, path: str) -> CatalogueImported:
+    """A claim catalogue file (the claim checklists) validated in full, then made the
+    version in use, audited as ``settings.claim_catalogue``, in one unit of work. A
+    refusal names the file and line (``ConfigError`` code ``catalogue``), or the
+    version name already used for another text (``RuleRefused``)."""
+    from kiosk.claims.catalogue import load_catalogue_file
+    from kiosk.claims.catalogue_versions import store_catalogue
+
+    catalogue = load_catalogue_file(path.strip())
+    with app.write() as session:
+        bid = current_branch_id(session)
+        store_catalogue(session, bid, catalogue.text, path.strip(), clock.now())
+        note(session, app, staff, "settings.claim_catalogue", subject=catalogue.version,
+             detail=f"{path.strip()}: {len(catalogue.types)} claim types")
+    return CatalogueImported(path.strip(), catalogue.version, len(catalogue.types))
+
+
+__all__ = ["SECTIONS", "SOURCE", "BranchIdentity", "CounterSetting", "LanguageDefaults",
+           "ServiceSetting", "SettingsSaved", "SettingsView", "changes",
+           "import_claim_catalogue", "language_defaults", "load_settings", "save_branch",
            "save_calendar", "save_counters", "save_hours", "save_services", "save_values",
            "whole_number"]

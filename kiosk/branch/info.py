@@ -44,6 +44,7 @@ SETTING_DEFAULTS: dict[str, Any] = {
     "wait_area_zh": "大厅等候区",
     "wait_area_en": "the lobby waiting area",
     "display_notice": "",
+    "screen_language": "zh_CN",  # the screens' first language (kiosk run without --lang)
 }
 
 # A search for the next working day gives up after this many calendar days: a

@@ -40,8 +40,10 @@ SETTING_TYPES: dict[str, type | tuple[type, ...]] = {
     "wait_area_zh": str,
     "wait_area_en": str,
     "display_notice": str,
+    "screen_language": str,
 }
 VOICE_LANGUAGES = ("zh", "en")
+SCREEN_LANGUAGES = ("zh_CN", "en")
 _AT_LEAST_ONE = ("pin_max_attempts", "staff_idle_lock_minutes", "personal_data_retention_days",
                  "customer_idle_seconds")
 # Calling by voice and the lobby display: ranges and the longest texts.
@@ -79,6 +81,9 @@ def setting_problem(key: str, value: Any) -> fields.Problem | None:
             not value or len(set(value)) != len(value) or set(value) - set(VOICE_LANGUAGES)):
         return (where, "应为不重复的 zh、en 列表", f"expected a non-empty list of distinct "
                 f"{', '.join(VOICE_LANGUAGES)}, got {value!r}")
+    if key == "screen_language" and value not in SCREEN_LANGUAGES:
+        return (where, "只能为 zh_CN 或 en", f"must be {' or '.join(SCREEN_LANGUAGES)}, "
+                f"got {value!r}")
     return fields.setting_value_problem(key, value)
 
 
@@ -103,4 +108,4 @@ def set_setting(session: Session, branch_id: str, key: str, value: Any) -> None:
     session.flush()
 
 
-__all__ = ["SETTING_TYPES", "VOICE_LANGUAGES", "set_setting", "setting_problem"]
+__all__ = ["SCREEN_LANGUAGES", "SETTING_TYPES", "VOICE_LANGUAGES", "set_setting", "setting_problem"]
