@@ -71,6 +71,27 @@ PAGES: dict[str, PageEntry] = {
     "settings-calendar": PageEntry(
         "ui.admin.settings_calendar:CalendarSettingsPage",
         str(QT_TRANSLATE_NOOP("AdminPages", "Holidays")), Permission.SETTINGS),
+    "settings-services": PageEntry(
+        "ui.admin.settings_services:ServicesSettingsPage",
+        str(QT_TRANSLATE_NOOP("AdminPages", "Services")), Permission.SETTINGS),
+    "settings-counters": PageEntry(
+        "ui.admin.settings_counters:CountersSettingsPage",
+        str(QT_TRANSLATE_NOOP("AdminPages", "Counters")), Permission.SETTINGS),
+    "settings-claims": PageEntry(
+        "ui.admin.settings_catalogue:CatalogueSettingsPage",
+        str(QT_TRANSLATE_NOOP("AdminPages", "Claim checklists")), Permission.SETTINGS),
+    "settings-staff": PageEntry(
+        "ui.admin.settings_staff:StaffSettingsPage",
+        str(QT_TRANSLATE_NOOP("AdminPages", "Staff accounts")), Permission.STAFF),
+    "settings-retention": PageEntry(
+        "ui.admin.settings_retention:RetentionSettingsPage",
+        str(QT_TRANSLATE_NOOP("AdminPages", "Data retention")), Permission.SETTINGS),
+    "settings-language": PageEntry(
+        "ui.admin.settings_language:LanguageSettingsPage",
+        str(QT_TRANSLATE_NOOP("AdminPages", "Languages")), Permission.SETTINGS),
+    "settings-stations": PageEntry(
+        "ui.admin.settings_stations:StationsSettingsPage",
+        str(QT_TRANSLATE_NOOP("AdminPages", "Stations")), Permission.DEVICES),
 }
 """Page key -> entry, in navigation order. Each part of the admin panel adds its own."""
 

@@ -26,7 +26,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from kiosk.app.admin_settings import SettingsSaved, SettingsView, load_settings
+from kiosk.app.admin_settings import SettingsSaved, load_settings
 from kiosk.branch.settings import FieldProblem
 from ui import i18n
 from ui.admin.pages import AdminContext, AdminPage
@@ -66,10 +66,15 @@ class SettingsPage(AdminPage):
 
     name = "settings"
     """Prefix of the page's object names (``<name>-save``, ``<name>-problem``)."""
+    has_save = True
+    """False: the page's own buttons act (Save and Undo changes are hidden)."""
+    code_fields: dict[str, str] = {}
+    """A refusal's ``code`` -> the ``error_label`` key of its field, for use cases whose
+    errors name no field (staff accounts: ``bad_pin`` -> ``staff.pin``)."""
 
     def __init__(self, context: AdminContext) -> None:
         super().__init__(context)
-        self.view: SettingsView | None = None
+        self.view: Any = None
         self.task: Task | None = None
         self.failure: Failure | None = None
         self._errors: dict[str, QLabel] = {}
@@ -109,6 +114,9 @@ class SettingsPage(AdminPage):
         self.save_button.clicked.connect(self.save)
         row.addWidget(self.undo_button)
         row.addWidget(self.save_button)
+        self.save_button.setVisible(self.has_save)
+        self.undo_button.setVisible(self.has_save)
+        bar.setVisible(self.has_save)  # else shown only with a problem
         self.action_bar = bar
         outer.addWidget(bar)
         self.retranslate()
@@ -118,8 +126,12 @@ class SettingsPage(AdminPage):
     def build(self, form: QVBoxLayout) -> None:
         """Add the page's fields to ``form``."""
 
-    def fill(self, view: SettingsView) -> None:
-        """Show ``view`` in the fields."""
+    def read(self) -> Any:
+        """What the page shows, read in a task (the branch settings by default)."""
+        return load_settings(self.app, self.staff)
+
+    def fill(self, view: Any) -> None:
+        """Show ``view`` (what :meth:`read` returned) in the fields."""
 
     def submit(self) -> Callable[[], Any] | None:
         """The call that saves the fields (None: nothing to save, a problem is shown)."""
@@ -136,13 +148,14 @@ class SettingsPage(AdminPage):
     def show_problem(self, where: str | None, text: str) -> None:
         """A problem found on the page itself (before any save), next to ``where``."""
         self.clear_errors()
-        label = self._label_for(where)
+        label = self.label_for(where)
         if label is not None:
             label.setText(text)
             label.show()
             self._shown = label
         self.problem.setText(text if label is None else self._marked())
         self.problem.show()
+        self.action_bar.show()
 
     # -- loading and saving -----------------------------------------------------------
 
@@ -161,7 +174,7 @@ class SettingsPage(AdminPage):
         """Read the settings (in a task) and fill the page."""
         self.clear_errors()
         self.status.setText(QCoreApplication.translate("SettingsPage", "Reading the settings…"))
-        self._run(lambda: load_settings(self.app, self.staff), self._loaded)
+        self._run(self.read, self._loaded)
 
     def save(self) -> None:
         """Check on the page, then save in a task; a refusal is shown by its field."""
@@ -181,7 +194,7 @@ class SettingsPage(AdminPage):
         self.task = run_task(call, owner=self, on_result=done, on_error=self._failed,
                              name=f"{self.name}-settings")
 
-    def _loaded(self, view: SettingsView) -> None:
+    def _loaded(self, view: Any) -> None:
         self.task = None
         self.view = view
         self.save_button.setEnabled(True)
@@ -219,7 +232,9 @@ class SettingsPage(AdminPage):
         document do)."""
         return True
 
-    def _label_for(self, where: str | None) -> QLabel | None:
+    def label_for(self, where: str | None) -> QLabel | None:
+        """The error label of the field ``where`` names (a page showing one row of many
+        chooses that row first), None for a problem of the whole page."""
         if not where:
             return None
         keys = [k for k in self._errors if where == k or where.startswith((k + ".", k + "["))]
@@ -229,28 +244,26 @@ class SettingsPage(AdminPage):
         failure = self.failure
         if failure is None:
             return
-        where = failure.error.where if isinstance(failure.error, FieldProblem) else None
-        label = self._label_for(where)
+        if isinstance(failure.error, FieldProblem):
+            where: str | None = failure.error.where
+        else:
+            where = self.code_fields.get(getattr(failure.error, "code", ""))
+        label = self.label_for(where)
         if label is not None:
-            self.focus_field(where or "")
             label.setText(error_text(failure))
             label.show()
             self._shown = label
+            self.scroller.ensureWidgetVisible(label)
             self.problem.setText(self._marked())
         else:
             self.problem.setText(QCoreApplication.translate(
-                "SettingsPage", "Not saved: %1").replace("%1", error_text(failure))
-                                 if isinstance(failure.error, FieldProblem)
-                                 else failure.message())
+                "SettingsPage", "Not saved: %1").replace("%1", error_text(failure)))
         self.problem.show()
+        self.action_bar.show()
 
     @staticmethod
     def _marked() -> str:
         return QCoreApplication.translate("SettingsPage", "Not saved: see the marked field.")
-
-    def focus_field(self, where: str) -> None:
-        """Bring the field ``where`` names into view (a page showing one row of many
-        selects that row first)."""
 
     def clear_errors(self) -> None:
         self.failure = None
@@ -258,6 +271,7 @@ class SettingsPage(AdminPage):
             label.hide()
         self._shown = None
         self.problem.hide()
+        self.action_bar.setVisible(self.has_save)
 
     def retranslate(self) -> None:
         self.save_button.setText(QCoreApplication.translate("SettingsPage", "Save"))
