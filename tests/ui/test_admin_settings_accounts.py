@@ -159,3 +159,22 @@ def test_stations_page_shows_devices_read_only_to_a_technician(
         assert device[:4] == ["K1", "小票打印机", "故障", "缺纸"]
         assert page.health.row_levels() == ["error"]
         assert not page.save_button.isVisible()
+
+
+def test_logging_out_forgets_typed_pins_and_fields(qtbot: QtBot, app: AppContext) -> None:
+    with admin_window(qtbot, app, feed=False) as window:
+        window.start_session(session(), page="settings-staff")
+        page = window.desk.page("settings-staff")
+        wait_loaded(qtbot, page)
+        page.number.setText("S0777")
+        page.pin.setText("9753")
+        page.pin_again.setText("9753")
+        hours = window.desk.page("settings-hours")
+        window.desk.open("settings-hours")
+        wait_loaded(qtbot, hours)
+        hours.opens["mon"].setText("07:00")
+        window.logout()
+        assert page.pin.text() == ""
+        assert page.pin_again.text() == ""
+        assert page.number.text() == ""
+        assert hours.view is None

@@ -24,7 +24,16 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.app.admin_settings import SettingsSaved, load_settings
 from kiosk.branch.settings import FieldProblem
@@ -79,6 +88,7 @@ class SettingsPage(AdminPage):
         self.failure: Failure | None = None
         self._errors: dict[str, QLabel] = {}
         self._shown: QLabel | None = None
+        self._splits: list[QBoxLayout] = []
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         body = QWidget()
@@ -136,6 +146,21 @@ class SettingsPage(AdminPage):
     def submit(self) -> Callable[[], Any] | None:
         """The call that saves the fields (None: nothing to save, a problem is shown)."""
         return None
+
+    def split(self) -> QBoxLayout:
+        """A row (a list beside the chosen row's fields) that becomes a column when the
+        page is taller than wide (portrait screens)."""
+        layout = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self._splits.append(layout)
+        return layout
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        direction = (QBoxLayout.Direction.TopToBottom if self.width() < self.height()
+                     else QBoxLayout.Direction.LeftToRight)
+        for layout in self._splits:
+            if layout.direction() != direction:
+                layout.setDirection(direction)
+        super().resizeEvent(event)
 
     def error_label(self, where: str) -> QLabel:
         """The label under the field the settings file calls ``where``."""

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout
+from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QVBoxLayout
 
 from kiosk.app.admin_settings import CounterSetting, SettingsView, save_counters
 from ui import i18n
@@ -28,7 +28,7 @@ class CountersSettingsPage(SettingsPage):
         self.rows: list[CounterSetting] = []
         self.service_names: dict[str, tuple[str, str]] = {}
         self._shown_row = -1
-        body = QHBoxLayout()
+        body = self.split()
         left = QVBoxLayout()
         self.picker = RowPicker("counters-list")
         self.picker.chosen.connect(self._choose)

@@ -12,7 +12,6 @@ from typing import Any
 from PySide6.QtWidgets import (
     QCheckBox,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QVBoxLayout,
@@ -39,7 +38,7 @@ class ServicesSettingsPage(SettingsPage):
         self.rows: list[ServiceSetting] = []
         self.stored_codes: set[str] = set()
         self._shown_row = -1
-        body = QHBoxLayout()
+        body = self.split()
         left = QVBoxLayout()
         self.picker = RowPicker("services-list")
         self.picker.chosen.connect(self._choose)

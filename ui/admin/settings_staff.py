@@ -51,7 +51,7 @@ class StaffSettingsPage(SettingsPage):
 
     def build(self, form: QVBoxLayout) -> None:
         self.accounts: tuple[StaffView, ...] = ()
-        body = QHBoxLayout()
+        body = self.split()
         left = QVBoxLayout()
         self.picker = RowPicker("staff-list")
         self.picker.chosen.connect(self._show_account)
