@@ -15,10 +15,12 @@ from PySide6.QtGui import QCloseEvent
 
 from kiosk.app import AppContext
 from kiosk.app.information import BranchFacts, branch_facts
+from ui.customer import staff_menu
 from ui.customer.states import State
 from ui.customer.welcome import WelcomeScreen
 from ui.idle import DEFAULT_COUNTDOWN_MS, DEFAULT_IDLE_MS, IdleWatcher, attach_idle_reset
 from ui.shell import Shell
+from ui.staff_exit import install_staff_exit
 from ui.tasks import Failure, run_task
 
 if TYPE_CHECKING:
@@ -44,6 +46,9 @@ class CustomerWindow(Shell):
         self.idle: IdleWatcher = attach_idle_reset(
             self, idle_ms=idle_ms or DEFAULT_IDLE_MS, countdown_ms=countdown_ms,
             hold=self.holds_screen)
+        # staff: five taps in the top-left corner, then a technician's or supervisor's PIN
+        self.staff_exit = install_staff_exit(self, app, actions={
+            "reprint": staff_menu.reprint, "printer": staff_menu.printer})
         self.move_to(State.WELCOME)
         self.facts_task = run_task(branch_facts, app, owner=self, on_result=self.apply_facts,
                                    on_error=self._facts_failed, name="branch facts")
