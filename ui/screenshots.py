@@ -45,6 +45,7 @@ TOURS: dict[str, str] = {
     "customer": "ui.customer.tour:tour",
     "admin": "ui.admin.tour:tour",
     "settings": "ui.admin.settings_tour:tour",
+    "admin-audit": "ui.admin.audit_tour:tour",
 }
 """Screenshot tours: name -> "module:function(camera)". Screen issues add theirs here."""
 

@@ -10,9 +10,11 @@ A subsystem adding personal data adds its import here.
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 
@@ -22,9 +24,12 @@ from kiosk.app.context import AppContext
 from kiosk.app.results import Result
 from kiosk.app.staff import note, requires
 from kiosk.branch.info import load_branch
+from kiosk.errors import UsageError
 from kiosk.privacy import audit, retention
 from kiosk.privacy.audit import SYSTEM
 from kiosk.staff.permissions import Permission, StaffSession
+
+AUDIT_COLUMNS = ("at", "staff", "station", "action", "subject", "detail")
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,40 @@ def audit_log(app: AppContext, staff: StaffSession, *, start: date | None = None
         return tuple(AuditRow(at=branch.iso(r.at), staff=r.staff, station=r.station,
                               action=r.action, subject=r.subject, detail=r.detail)
                      for r in rows)
+
+
+@dataclass(frozen=True)
+class AuditExport(Result):
+    """The audit entries written to ``path`` (CSV, UTF-8 with a byte-order mark so a
+    spreadsheet reads the Chinese)."""
+
+    path: str
+    entries: int
+
+
+@requires(Permission.AUDIT)
+def export_audit(app: AppContext, staff: StaffSession, path: Path, *,
+                 start: date | None = None, end: date | None = None,
+                 staff_number: str | None = None, action: str | None = None) -> AuditExport:
+    """Write the entries :func:`audit_log` selects to ``path``; the export is audited
+    (``audit.export``, the period and filters as the detail)."""
+    rows = audit_log(app, staff, start=start, end=end, staff_number=staff_number,
+                     action=action)
+    try:
+        with path.open("w", encoding="utf-8-sig", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow(AUDIT_COLUMNS)
+            writer.writerows([row.at, row.staff, row.station, row.action, row.subject,
+                              row.detail] for row in rows)
+    except OSError as exc:
+        raise UsageError(f"无法写入文件 {path}：{exc.strerror}",
+                         f"cannot write {path}: {exc.strerror}") from exc
+    detail = f"{start or ''}..{end or ''}"
+    detail += f" staff={staff_number}" if staff_number else ""
+    detail += f" action={action}" if action else ""
+    with app.write() as session:
+        note(session, app, staff, "audit.export", subject=path.name, detail=detail)
+    return AuditExport(str(path), len(rows))
 
 
 @requires(Permission.REVEAL)
@@ -123,5 +162,5 @@ def _summary(report: retention.PurgeReport) -> str:
     return ", ".join(f"{i.name} {i.records}" for i in report.items)
 
 
-__all__ = ["AuditRow", "PurgeItemView", "PurgeResult", "audit_log", "daily_purge", "purge",
-           "reveal"]
+__all__ = ["AUDIT_COLUMNS", "AuditExport", "AuditRow", "PurgeItemView", "PurgeResult",
+           "audit_log", "daily_purge", "export_audit", "purge", "reveal"]

@@ -92,6 +92,8 @@ PAGES: dict[str, PageEntry] = {
     "settings-stations": PageEntry(
         "ui.admin.settings_stations:StationsSettingsPage",
         str(QT_TRANSLATE_NOOP("AdminPages", "Stations")), Permission.DEVICES),
+    "audit": PageEntry("ui.admin.audit:AuditPage",
+                       str(QT_TRANSLATE_NOOP("AdminPages", "Audit log")), Permission.AUDIT),
 }
 """Page key -> entry, in navigation order. Each part of the admin panel adds its own."""
 
