@@ -84,9 +84,9 @@ def test_the_app_layer_raises_the_corrupt_error_itself(tmp_path: Path) -> None:
 
 
 def test_a_full_disk_says_disk_full_and_loses_nothing_already_saved(tmp_path: Path) -> None:
-    # A private mount namespace with a 2 MiB tmpfs (the schema alone is ~450 KiB): the database is made there, a
-    # filler takes the rest of the space, then a ticket is taken. Unmounted by the kernel
-    # when the shell ends.
+    # A private mount namespace with a 2 MiB tmpfs (the schema alone is ~450 KiB): the
+    # database is made there, a filler takes the rest of the space, then a ticket is
+    # taken. Unmounted by the kernel when the shell ends.
     folder = tmp_path / "small"
     folder.mkdir()
     url = f"sqlite:///{folder / 'branch.db'}"
