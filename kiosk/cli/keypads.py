@@ -142,10 +142,12 @@ def cmd_status(ctx: Context, args: argparse.Namespace) -> None:
 
 
 def cmd_devices_set_keypad(ctx: Context, args: argparse.Namespace) -> None:
-    from kiosk.app.keypads import configure_keypads, parse_map
+    from kiosk.app.keypads import parse_map
+    from kiosk.app.setup import assign_keypads
+    from kiosk.app.staff import console
 
-    config = configure_keypads(ctx.app, args.port, parse_map(args.map), baud=args.baud,
-                               timeout_s=args.timeout)
+    config = assign_keypads(ctx.app, console(ctx.app), args.port, parse_map(args.map),
+                            baud=args.baud, timeout_s=args.timeout)
     pairs = ", ".join(f"{k.address}→counter {k.counter}" for k in config.keypads)
     ctx.emit(config.to_json(), f"keypads on {config.port}: {pairs}")
 

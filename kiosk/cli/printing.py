@@ -91,10 +91,13 @@ def cmd_printer_status(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_devices_set_printer(ctx: Context, args: argparse.Namespace) -> None:
-    from kiosk.app.printer import set_printer
+    from kiosk.app.setup import assign_printer
+    from kiosk.app.staff import console
 
     _profile(args)  # an unknown profile, mode or baud is refused before the database
-    info = set_printer(ctx.app, args.port, args.profile, args.mode, args.baud)
+    # saved under the port's stable name (by-id, else by-path) when it has one
+    info = assign_printer(ctx.app, console(ctx.app), args.port, args.profile, args.mode,
+                          args.baud)
     ctx.emit(info.to_json(), f"receipt printer of {ctx.app.station}: {info.port} "
                              f"({info.profile}, {info.mode})")
 

@@ -18,7 +18,9 @@ loses frames of one command), :meth:`corrupt` (next replies with a bad CRC),
 
 A pty has no baud rate: with ``baud`` set, each exchange is held back by the time
 its request and reply would take on a real line (10 bits a byte), so timing figures
-measured against the fake are honest.
+measured against the fake are honest. A pty does carry the rate the host set
+(``termios``, shared by both sides): with ``line_baud`` set, the keypads hear only a
+host whose line runs at that rate, as a real bus at another rate hears noise.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import os
 import select
+import termios
 import threading
 import time
 import tty
@@ -40,9 +43,10 @@ class FakeKeypadBus:
     """Keypads at ``addresses`` answering on one pty, served by a thread."""
 
     def __init__(self, addresses: list[int], *, keys: int = 4, baud: int | None = None,
-                 reply_delay_s: float = 0.0) -> None:
+                 reply_delay_s: float = 0.0, line_baud: int | None = None) -> None:
         self.keypads = {a: SimulatedKeypad(a, keys=keys) for a in addresses}
         self.baud = baud
+        self.line_baud = line_baud
         self.reply_delay_s = reply_delay_s
         self.hunter = FrameHunter()
         self.path = ""
@@ -170,6 +174,8 @@ class FakeKeypadBus:
                 except OSError:
                     return  # the slave side went away
                 last_byte = time.monotonic()
+                if not line_speed_matches(self._master, self.line_baud):
+                    continue  # bytes at another rate are noise to a keypad
                 frames = self.hunter.feed(chunk)
             elif self.hunter.partial:
                 frames = self.hunter.silence()
@@ -210,6 +216,18 @@ class FakeKeypadBus:
                 os.write(self._master, wire)
             except OSError:
                 return
+
+
+def line_speed_matches(master: int, baud: int | None) -> bool:
+    """Whether the host set the pty (whose ``master`` side this is) to ``baud``
+    (always, when ``baud`` is None)."""
+    if baud is None:
+        return True
+    try:
+        speed = termios.tcgetattr(master)[5]
+    except termios.error:
+        return False
+    return bool(speed == getattr(termios, f"B{baud}", None))
 
 
 def run_line(bus: FakeKeypadBus, line: str) -> str:

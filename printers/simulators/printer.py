@@ -37,6 +37,7 @@ from pathlib import Path
 
 from printers.escpos.builder import status_reply_bytes
 from printers.escpos.decode import Token, Tokenizer, readable, strip_image
+from printers.simulators.keypad_bus import line_speed_matches
 
 STATES = ("ok", "paper_out", "cover_open", "offline", "silent")
 
@@ -66,9 +67,11 @@ class FakePrinter:
 
     def __init__(self, state: str = "ok", *, link: Path | None = None,
                  save_dir: Path | None = None,
-                 on_line: Callable[[str], None] | None = None) -> None:
+                 on_line: Callable[[str], None] | None = None,
+                 line_baud: int | None = None) -> None:
         self._check(state)
         self.state = state
+        self.line_baud = line_baud  # set: it hears only a host at this rate (see keypad_bus)
         self.link = link
         self.save_dir = save_dir
         self.on_line = on_line
@@ -175,6 +178,9 @@ class FakePrinter:
                 time.sleep(0.01)
                 continue
             if not data:
+                continue
+            if not line_speed_matches(master, self.line_baud):
+                self.discarded += len(data)  # another rate: noise it cannot decode
                 continue
             if self.unplug_after is not None and self.received + len(data) >= self.unplug_after:
                 data = data[:max(0, self.unplug_after - self.received)]

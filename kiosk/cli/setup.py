@@ -1,0 +1,84 @@
+"""The technician's commands: ``devices ports``, ``devices probe``, ``devices
+address`` (a keypad's SET_ADDR), ``diagnostics export``, ``install`` and
+``uninstall``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kiosk.app.setup import ProbeProgress
+    from kiosk.cli import Commands, Context
+
+
+def register(commands: Commands) -> None:
+    devices = commands.group("devices", help="the devices of each station")
+    commands.add(devices, "ports", cmd_ports,
+                 "the serial ports of this PC: stable name, USB id, whether the kiosk "
+                 "user may open it")
+    p = commands.add(devices, "probe", cmd_probe,
+                     "which port answers as a receipt printer (DLE EOT) or a keypad bus "
+                     "(GET_INFO 1-31 at 9600 and 19200)")
+    p.add_argument("--port", action="append", default=[],
+                   help="probe this port (repeatable; pseudo-terminals too); "
+                        "default: every port of `devices ports`")
+    p = commands.add(devices, "address", cmd_address,
+                     "give the keypad with a serial number a new address (SET_ADDR)")
+    p.add_argument("--port", required=True)
+    p.add_argument("--baud", type=int, default=9600, choices=[9600, 19200])
+    p.add_argument("--serial", required=True, help="the keypad's serial number")
+    p.add_argument("--address", type=int, required=True, help="the new address (1-31)")
+
+
+def cmd_ports(ctx: Context, args: argparse.Namespace) -> None:
+    from kiosk.app.setup import serial_ports
+
+    found = serial_ports()
+    lines = []
+    for port in found.ports:
+        usb = f" USB {port.vid_pid}" if port.vid_pid else ""
+        serial = f" serial {port.serial_number}" if port.serial_number else ""
+        access = "ok" if port.can_open else port.access_problem
+        lines.append(f"{port.device}  {port.stable_path}{usb}{serial}  {port.description}"
+                     f"  [{port.user}: {access}]")
+    ctx.emit(found.to_json(), "\n".join(lines) or "no serial port found")
+
+
+def cmd_probe(ctx: Context, args: argparse.Namespace) -> None:
+    from kiosk.app.setup import probe_ports
+
+    shown: set[str] = set()
+
+    def progress(step: ProbeProgress) -> None:
+        if not ctx.json and step.port not in shown:
+            shown.add(step.port)
+            print(f"probing {step.port} ({step.index}/{step.ports})...", file=sys.stderr,
+                  flush=True)
+
+    report = probe_ports(args.port or None, progress=progress)
+    lines = []
+    for port in report.ports:
+        if port.kind == "printer" and port.printer is not None:
+            what = (f"receipt printer at {port.baud} baud (online {port.printer.online}, "
+                    f"paper {port.printer.paper})")
+        elif port.kind == "keypads":
+            what = f"keypad bus at {port.baud} baud: " + ", ".join(
+                f"{k.address} ({k.model} {k.serial})" for k in port.keypads)
+        elif port.kind == "error":
+            what = f"error: {port.error_en}"
+        else:
+            what = port.kind
+        lines.append(f"{port.port}: {what}")
+    ctx.emit(report.to_json(), "\n".join(lines) or "no port to probe")
+
+
+def cmd_address(ctx: Context, args: argparse.Namespace) -> None:
+    from kiosk.app.setup import set_keypad_address
+    from kiosk.app.staff import console
+
+    done = set_keypad_address(ctx.app, console(ctx.app), args.port, args.baud, args.serial,
+                              args.address)
+    ctx.emit(done.to_json(), f"keypad {done.serial} on {done.port} now answers at "
+                             f"address {done.address}")
