@@ -19,10 +19,12 @@ from kiosk.app.keypads import KeypadPortInfo, configure_keypads
 from kiosk.app.printer import PrinterInfo
 from kiosk.app.printer import set_printer as store_printer
 from kiosk.app.results import Result
+from kiosk.devices import checks
 from kiosk.devices import ports as port_list
 from kiosk.devices import probe as prober
-from kiosk.errors import UsageError
+from kiosk.errors import DeviceError, UsageError
 from kiosk.staff.permissions import Permission, StaffSession
+from printers.escpos.profiles import PrinterProfile
 
 
 @dataclass(frozen=True)
@@ -198,6 +200,79 @@ def set_keypad_address(app: AppContext, staff: StaffSession, port: str, baud: in
     return KeypadReaddressed(port, serial, new_address)
 
 
-__all__ = ["FoundKeypad", "FoundPrinter", "KeypadReaddressed", "ProbeProgress",
-           "ProbeReport", "ProbedPort", "SerialPort", "SerialPorts", "assign_keypads",
-           "assign_printer", "probe_ports", "serial_ports", "set_keypad_address"]
+@dataclass(frozen=True)
+class CheckResult(Result):
+    """One check of this PC: ``state`` ok / problem / unknown, what was found and the
+    fix to show (both languages)."""
+
+    name: str
+    state: str
+    found_zh: str
+    found_en: str
+    fix_zh: str
+    fix_en: str
+
+
+@dataclass(frozen=True)
+class Checks(Result):
+    station: str
+    checks: tuple[CheckResult, ...]
+
+    @property
+    def problems(self) -> tuple[CheckResult, ...]:
+        return tuple(c for c in self.checks if c.state != "ok")
+
+
+def run_checks(app: AppContext) -> Checks:
+    """Check this PC for what stops a kiosk working (group dialout, brltty or
+    ModemManager, the CJK font, the voice engine and audio, each assigned port, the
+    receipt printer's paper width against its profile), each with its fix."""
+    from kiosk.devices.keypad_ports import port_configs
+    from kiosk.devices.stations import printer_setting
+
+    with app.read() as session:
+        printer = printer_setting(session, app.station)
+        buses = port_configs(session, app.station)
+    ports = ([printer.port] if printer else []) + [b.url for b in buses]
+    found = [checks.check_dialout(), checks.check_port_grabbers(ports),
+             checks.check_cjk_font(), checks.check_voice_engine(), checks.check_audio()]
+    found += [_port_check(port) for port in ports]
+    if printer is not None:
+        found.append(_paper_check(printer.port, printer.profile))
+    return Checks(app.station, tuple(CheckResult(c.name, c.state, c.found_zh, c.found_en,
+                                                 c.fix_zh, c.fix_en) for c in found))
+
+
+def _port_check(port: str) -> checks.Check:
+    if "://" in port:
+        return checks.Check(f"port {port}", "ok", "网络端口", "network port")
+    info = port_list.describe_port(port)
+    if info.can_open:
+        return checks.Check(f"port {port}", "ok", f"{info.user} 可打开 {port}",
+                     f"{info.user} may open {port}")
+    return checks.Check(f"port {port}", "problem", f"无法打开 {port}：{info.access_problem}",
+                 f"cannot open {port}: {info.access_problem}",
+                 "检查设备已插好；sudo kiosk install 加入 dialout 组并写入 udev 规则",
+                 "check the device is plugged in; sudo kiosk install adds the dialout group "
+                 "and the udev rules")
+
+
+def _paper_check(port: str, profile: PrinterProfile) -> checks.Check:
+    from printers.escpos.probe import probe_escpos
+
+    try:
+        answer = probe_escpos(port, (profile.baud,))
+    except DeviceError as exc:
+        return checks.Check("paper_width", "unknown", exc.zh, exc.en, "检查打印机连接",
+                     "check the printer's cable and power")
+    if answer is None:
+        return checks.Check("paper_width", "unknown", "打印机无应答，无法核对纸宽",
+                     "the printer does not answer: paper width not checked",
+                     "检查打印机电源、连线和波特率", "check the printer's power, cable and baud")
+    return checks.check_paper_width(answer.model, profile.name, profile.dots)
+
+
+__all__ = ["CheckResult", "Checks", "FoundKeypad", "FoundPrinter", "KeypadReaddressed",
+           "ProbeProgress", "ProbeReport", "ProbedPort", "SerialPort", "SerialPorts",
+           "assign_keypads", "assign_printer", "probe_ports", "run_checks", "serial_ports",
+           "set_keypad_address"]

@@ -24,6 +24,8 @@ def register(commands: Commands) -> None:
     p.add_argument("--port", action="append", default=[],
                    help="probe this port (repeatable; pseudo-terminals too); "
                         "default: every port of `devices ports`")
+    commands.add(devices, "check", cmd_check,
+                 "check this PC for what stops a kiosk working, with the fix for each")
     p = commands.add(devices, "address", cmd_address,
                      "give the keypad with a serial number a new address (SET_ADDR)")
     p.add_argument("--port", required=True)
@@ -72,6 +74,16 @@ def cmd_probe(ctx: Context, args: argparse.Namespace) -> None:
             what = port.kind
         lines.append(f"{port.port}: {what}")
     ctx.emit(report.to_json(), "\n".join(lines) or "no port to probe")
+
+
+def cmd_check(ctx: Context, args: argparse.Namespace) -> None:
+    from kiosk.app.setup import run_checks
+
+    found = run_checks(ctx.app)
+    lines = [f"[{c.state}] {c.name}: {c.found_en}" + (f"\n    fix: {c.fix_en}" if c.fix_en
+                                                     and c.state != "ok" else "")
+             for c in found.checks]
+    ctx.emit(found.to_json(), "\n".join(lines))
 
 
 def cmd_address(ctx: Context, args: argparse.Namespace) -> None:

@@ -42,6 +42,7 @@ _FIXED: dict[bytes, tuple[str, int]] = {
     bytes([FS, 0x26]): ("chinese", 2),
     bytes([FS, 0x2E]): ("chinese", 2),
     bytes([DLE, 0x04]): ("status_query", 3),
+    bytes([GS, 0x49]): ("printer_id", 3),  # GS I n: model, maker, name (answered)
 }
 
 

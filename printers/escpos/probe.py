@@ -29,6 +29,7 @@ from printers.escpos.transport import SERIAL_ERRORS
 
 PRINTER_BAUDS: tuple[int, ...] = (115200, 9600, 38400, 19200, 57600)
 REPLY_WAIT_S = 0.25  # the notes: no reply within ~200 ms means "no answer"
+MODEL_QUERY = bytes((0x1D, 0x49, 67))  # GS I 67
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class EscPosAnswer:
     port: str
     baud: int
     status: PrinterStatus
+    model: str | None = None  # its answer to GS I 67, when it gives one
 
 
 def probe_escpos(port: str, bauds: Sequence[int] = PRINTER_BAUDS, *,
@@ -89,13 +91,25 @@ def _try_baud(port: str, baud: int, reply_wait_s: float) -> EscPosAnswer | None:
         replies: dict[int, int | None] = {1: first}
         for n in (2, 3, 4):
             replies[n] = _ask(line, n)
-        return EscPosAnswer(port, baud, decode_status(replies))
+        return EscPosAnswer(port, baud, decode_status(replies), _model(line))
     except SERIAL_ERRORS as exc:
         raise DeviceError(f"端口 {port} 中断", f"port {port} failed during the probe: {exc}",
                           port=port, code="port_lost") from exc
     finally:
         with contextlib.suppress(*SERIAL_ERRORS):
             line.close()
+
+
+def _model(line: serial.SerialBase) -> str | None:
+    """The model name (``GS I 67``: ``_`` name NUL), or None: many printers answer
+    only ``GS I 1..3`` (numbers) or nothing."""
+    line.write(MODEL_QUERY)
+    line.flush()
+    reply = line.read_until(b"\0", 42)
+    if len(reply) < 3 or reply[:1] != b"_" or not reply.endswith(b"\0"):
+        return None
+    name = reply[1:-1].decode("ascii", "replace").strip()
+    return name or None
 
 
 def _ask(line: serial.SerialBase, n: int) -> int | None:

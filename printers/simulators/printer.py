@@ -40,6 +40,7 @@ from printers.escpos.decode import Token, Tokenizer, readable, strip_image
 from printers.simulators.keypad_bus import line_speed_matches
 
 STATES = ("ok", "paper_out", "cover_open", "offline", "silent")
+MODEL_NAME = 67  # GS I 67: the printer's model name, answered "_" + name + NUL
 
 
 @dataclass
@@ -68,8 +69,9 @@ class FakePrinter:
     def __init__(self, state: str = "ok", *, link: Path | None = None,
                  save_dir: Path | None = None,
                  on_line: Callable[[str], None] | None = None,
-                 line_baud: int | None = None) -> None:
+                 line_baud: int | None = None, model: str | None = None) -> None:
         self._check(state)
+        self.model = model  # its answer to GS I 67 (None: a model that does not answer)
         self.state = state
         self.line_baud = line_baud  # set: it hears only a host at this rate (see keypad_bus)
         self.link = link
@@ -216,6 +218,10 @@ class FakePrinter:
                 reply = replies.get(token.value)  # DLE EOT 5..255 do not exist: no reply
                 if reply is not None:
                     os.write(self._master, bytes([reply]))
+            return
+        if token.kind == "printer_id":
+            if token.value == MODEL_NAME and self.model and self.state != "silent":
+                os.write(self._master, b"_" + self.model.encode("ascii") + b"\0")
             return
         if self.state != "ok":
             self.discarded += 1
