@@ -11,7 +11,7 @@ from printers.escpos.decode import Token, Tokenizer, tokenize
 from printers.simulators.printer import FakePrinter
 
 KNOWN_KINDS = {"init", "align", "bold", "feed", "codepage", "size", "auto_status",
-               "chinese", "status_query", "cut", "raster", "qr", "qr_module", "qr_ec",
+               "chinese", "status_query", "printer_id", "cut", "raster", "qr", "qr_module", "qr_ec",
                "text", "unknown", "truncated"}
 
 
