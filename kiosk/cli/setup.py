@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -32,6 +33,22 @@ def register(commands: Commands) -> None:
     p.add_argument("--baud", type=int, default=9600, choices=[9600, 19200])
     p.add_argument("--serial", required=True, help="the keypad's serial number")
     p.add_argument("--address", type=int, required=True, help="the new address (1-31)")
+
+    diagnostics = commands.group("diagnostics", help="what to send to support")
+    p = commands.add(diagnostics, "export", cmd_diagnostics,
+                     "one zip: settings (no PINs, no personal data), devices and their log, "
+                     "checks, versions, the recent application log")
+    p.add_argument("file", type=Path)
+    p.add_argument("--logs", type=Path, help="the log folder (default: "
+                   "$XDG_STATE_HOME/lobby-kiosk)")
+
+
+def cmd_diagnostics(ctx: Context, args: argparse.Namespace) -> None:
+    from kiosk.app.diagnostics import export_diagnostics
+
+    made = export_diagnostics(ctx.app, args.file, logs=args.logs)
+    ctx.emit(made.to_json(), f"diagnostics written to {made.path} ({len(made.files)} files, "
+                             f"{made.bytes} bytes)")
 
 
 def cmd_ports(ctx: Context, args: argparse.Namespace) -> None:
