@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from kiosk.app.install import Installed
     from kiosk.app.setup import ProbeProgress
     from kiosk.cli import Commands, Context
 
@@ -34,6 +35,20 @@ def register(commands: Commands) -> None:
     p.add_argument("--serial", required=True, help="the keypad's serial number")
     p.add_argument("--address", type=int, required=True, help="the new address (1-31)")
 
+    p = commands.add(commands.top, "install", cmd_install,
+                     "set this PC up as a kiosk station: kiosk user in dialout, udev rules "
+                     "for its devices, a systemd service starting its roles at boot (root)")
+    p.add_argument("--root", type=Path, default=Path("/"),
+                   help="write everything below this folder instead of / (nothing of the "
+                        "live machine is touched; the system commands are written down)")
+    p.add_argument("--role", action="append", default=[],
+                   help="a role to start at boot, each on its own screen (repeatable; "
+                        "default: customer)")
+    p.add_argument("--counter", type=int, help="the counter of the counter role")
+    p = commands.add(commands.top, "uninstall", cmd_uninstall,
+                     "undo kiosk install: remove the files it listed, disable the service")
+    p.add_argument("--root", type=Path, default=Path("/"))
+
     diagnostics = commands.group("diagnostics", help="what to send to support")
     p = commands.add(diagnostics, "export", cmd_diagnostics,
                      "one zip: settings (no PINs, no personal data), devices and their log, "
@@ -49,6 +64,29 @@ def cmd_diagnostics(ctx: Context, args: argparse.Namespace) -> None:
     made = export_diagnostics(ctx.app, args.file, logs=args.logs)
     ctx.emit(made.to_json(), f"diagnostics written to {made.path} ({len(made.files)} files, "
                              f"{made.bytes} bytes)")
+
+
+def cmd_install(ctx: Context, args: argparse.Namespace) -> None:
+    from kiosk.app.install import install
+
+    done = install(ctx.app, args.root, args.role, counter=args.counter, db_url=ctx.db_url)
+    ctx.emit(done.to_json(), _installed_text(done, "installed"))
+
+
+def cmd_uninstall(ctx: Context, args: argparse.Namespace) -> None:
+    from kiosk.app.install import uninstall
+
+    done = uninstall(args.root)
+    ctx.emit(done.to_json(), _installed_text(done, "removed"))
+
+
+def _installed_text(done: Installed, verb: str) -> str:
+    lines = [f"{verb} below {done.root}:", *(f"  {f}" for f in done.files)]
+    if done.commands_file:
+        lines.append(f"system commands written to {done.commands_file} (not run)")
+    else:
+        lines += ["ran:", *(f"  {c}" for c in done.commands)]
+    return "\n".join(lines)
 
 
 def cmd_ports(ctx: Context, args: argparse.Namespace) -> None:
