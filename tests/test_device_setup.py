@@ -247,3 +247,35 @@ def test_keypads_are_assigned_and_readdressed(branch: AppContext) -> None:
         saved = setup.assign_keypads(branch, staff.console(branch), bus.path, {9: 1})
     assert saved.port == bus.path
     assert [(k.address, k.counter) for k in saved.keypads] == [(9, 1)]
+
+
+def test_a_watched_keypad_shows_each_key_until_stopped(branch: AppContext) -> None:
+    from kiosk.app.setup_tools import KeypadSeen, station_setup, watch_keypads
+
+    seen: list[KeypadSeen] = []
+    pressed = threading.Event()
+    stop = threading.Event()
+
+    def on_event(event: KeypadSeen) -> None:
+        seen.append(event)
+        if event.event == "key":
+            pressed.set()
+
+    with FakeKeypadBus([2]) as bus:
+        setup.assign_keypads(branch, staff.console(branch), bus.path, {2: 1})
+        watcher = threading.Thread(target=watch_keypads,
+                                   args=(bus.path, 9600, [2], on_event, stop))
+        watcher.start()
+        try:
+            bus.press(2, 0x01)
+            assert pressed.wait(10)
+        finally:
+            stop.set()
+            watcher.join(10)
+        view = station_setup(branch)
+    assert not watcher.is_alive()
+    keys = [(e.address, e.key, e.name) for e in seen if e.event == "key"]
+    assert keys == [(2, 1, "very_satisfied")]
+    assert view.buses[0].port == bus.path
+    assert view.buses_present == (True,)
+    assert view.printer is None
