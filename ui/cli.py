@@ -66,7 +66,8 @@ ROLES: dict[str, Role] = {
                     compact=(640, 1000), demo_args=("--counter", "1")),
     "admin": Role(None, "admin panel (issue 12)"),
     "display": Role(None, "lobby call display (issue 13)", keyboard=False),
-    "setup": Role(None, "technician device setup (issue 14)"),
+    "setup": Role("ui.setup.window:make_window",
+                  "technician device setup: ports, probe, assign, test, checks, diagnostics"),
 }
 """Role name -> what ``kiosk run --role NAME`` opens. Screen issues fill these in."""
 

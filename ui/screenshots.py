@@ -46,6 +46,7 @@ TOURS: dict[str, str] = {
     "admin": "ui.admin.tour:tour",
     "settings": "ui.admin.settings_tour:tour",
     "admin-audit": "ui.admin.audit_tour:tour",
+    "setup": "ui.setup.tour:tour",
 }
 """Screenshot tours: name -> "module:function(camera)". Screen issues add theirs here."""
 

@@ -94,6 +94,8 @@ PAGES: dict[str, PageEntry] = {
         str(QT_TRANSLATE_NOOP("AdminPages", "Stations")), Permission.DEVICES),
     "audit": PageEntry("ui.admin.audit:AuditPage",
                        str(QT_TRANSLATE_NOOP("AdminPages", "Audit log")), Permission.AUDIT),
+    "devices": PageEntry("ui.setup.page:SetupPage",
+                         str(QT_TRANSLATE_NOOP("AdminPages", "Devices")), Permission.DEVICES),
 }
 """Page key -> entry, in navigation order. Each part of the admin panel adds its own."""
 
