@@ -179,3 +179,43 @@ def test_kiosk_run_starts_in_the_branchs_screen_language(
     monkeypatch.setattr(i18n, "DEFAULT_LANGUAGE", i18n.DEFAULT_LANGUAGE)
     assert i18n.set_default_language("en") == "en"
     assert i18n.DEFAULT_LANGUAGE == "en"
+
+
+def test_rules_page_saves_deadlines_and_notices_and_refuses_an_out_of_range_volume(
+        qtbot: QtBot, app: AppContext) -> None:
+    with settings_page(qtbot, app, "settings-rules") as page:
+        assert page.inputs["complaint_decision_days"].text() == "15"
+        assert page.inputs["ticket_notice_zh"].toPlainText() == \
+            "请留意叫号屏幕和语音提示\n过号需重新取号"
+        page.inputs["voice_volume"].setText("150")
+        page.inputs["complaint_complex_decision_days"].setText("45")
+        save(qtbot, page)
+        label = page.error_label("settings.voice_volume")
+        assert label.text() == "应在 0 到 100 之间"
+        assert stored(app).values["complaint_complex_decision_days"] == 30
+        page.inputs["voice_volume"].setText("60")
+        page.inputs["ticket_notice_zh"].setPlainText("请留意叫号\n过号需重新取号\n谢谢")
+        page.inputs["claims_fast_lane"].setChecked(True)
+        assert isinstance(save(qtbot, page), SettingsSaved)
+        values = stored(app).values
+        assert values["voice_volume"] == 60
+        assert values["complaint_complex_decision_days"] == 45
+        assert values["ticket_notice_zh"] == ["请留意叫号", "过号需重新取号", "谢谢"]
+        assert values["claims_fast_lane"] is True
+        [(_, detail)] = audit_details(app, "settings.values")
+        assert detail.splitlines() == [
+            "settings.claims_fast_lane: false -> true",
+            "settings.complaint_complex_decision_days: 30 -> 45",
+            'settings.ticket_notice_zh: ["请留意叫号屏幕和语音提示", "过号需重新取号"] -> '
+            '["请留意叫号", "过号需重新取号", "谢谢"]',
+            "settings.voice_volume: 80 -> 60"]
+
+
+def test_every_branch_setting_has_a_field_on_a_settings_page() -> None:
+    from kiosk.branch.values import SETTING_TYPES
+    from ui.admin.settings_rules import GROUPS
+
+    on_pages = {key for _, keys in GROUPS for key in keys} | {
+        "national_calendar", "personal_data_retention_days", "screen_language",
+        "voice_languages", "wait_area_zh", "wait_area_en"}
+    assert on_pages == set(SETTING_TYPES)

@@ -89,6 +89,9 @@ PAGES: dict[str, PageEntry] = {
     "settings-language": PageEntry(
         "ui.admin.settings_language:LanguageSettingsPage",
         str(QT_TRANSLATE_NOOP("AdminPages", "Languages")), Permission.SETTINGS),
+    "settings-rules": PageEntry(
+        "ui.admin.settings_rules:RulesSettingsPage",
+        str(QT_TRANSLATE_NOOP("AdminPages", "Rules and notices")), Permission.SETTINGS),
     "settings-stations": PageEntry(
         "ui.admin.settings_stations:StationsSettingsPage",
         str(QT_TRANSLATE_NOOP("AdminPages", "Stations")), Permission.DEVICES),

@@ -19,7 +19,7 @@ from ui.screenshots import settle
 
 PAGES = ("settings-branch", "settings-hours", "settings-calendar", "settings-services",
          "settings-counters", "settings-claims", "settings-staff", "settings-retention",
-         "settings-language", "settings-stations")
+         "settings-language", "settings-rules", "settings-stations")
 
 
 def tour(camera: Any) -> None:
