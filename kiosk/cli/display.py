@@ -6,8 +6,6 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from kiosk.db import unit_of_work
-
 if TYPE_CHECKING:
     from kiosk.cli import Commands, Context
 
@@ -21,22 +19,18 @@ def register(commands: Commands) -> None:
 
 
 def cmd_notice(ctx: Context, args: argparse.Namespace) -> None:
-    from kiosk.branch.info import current_branch_id, load_branch
-    from kiosk.branch.values import set_setting
+    from kiosk.app.display import display_notice, set_display_notice
     from kiosk.errors import UsageError
 
     if args.clear and args.text is not None:
         raise UsageError("不能同时设置和清除通知", "give a notice or --clear, not both",
                          code="usage")
     if args.text is None and not args.clear:
-        with unit_of_work(ctx.engine) as session:
-            notice = str(load_branch(session).setting("display_notice"))
+        notice = display_notice(ctx.app)
         ctx.emit({"notice": notice}, notice or "(no notice / 无通知)")
         return
-    text = "" if args.clear else " ".join(args.text.split())  # one line, as it scrolls
-    if args.text is not None and not text:
+    if args.text is not None and not args.text.split():
         raise UsageError("通知内容为空（清除请用 --clear）",
                          "the notice is empty (use --clear to remove it)", code="usage")
-    with unit_of_work(ctx.engine, write=True) as session:
-        set_setting(session, current_branch_id(session), "display_notice", text)
+    text = set_display_notice(ctx.app, "" if args.clear else args.text)
     ctx.emit({"notice": text}, f"notice set: {text}" if text else "notice cleared")
