@@ -65,7 +65,7 @@ ROLES: dict[str, Role] = {
                                                      "help": "the counter this PC serves"}),),
                     compact=(640, 1000), demo_args=("--counter", "1")),
     "admin": Role(None, "admin panel (issue 12)"),
-    "display": Role(None, "lobby call display (issue 13)", keyboard=False),
+    "display": Role("ui.lobby.window:make_window", "lobby call display", keyboard=False),
     "setup": Role("ui.setup.window:make_window",
                   "technician device setup: ports, probe, assign, test, checks, diagnostics"),
 }

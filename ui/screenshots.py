@@ -47,6 +47,7 @@ TOURS: dict[str, str] = {
     "settings": "ui.admin.settings_tour:tour",
     "admin-audit": "ui.admin.audit_tour:tour",
     "setup": "ui.setup.tour:tour",
+    "display": "ui.lobby.tour:tour",
 }
 """Screenshot tours: name -> "module:function(camera)". Screen issues add theirs here."""
 
