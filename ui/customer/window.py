@@ -128,5 +128,8 @@ class CustomerWindow(Shell):
 
 
 def make_window(context: RunContext) -> CustomerWindow:
-    """Role factory of ``kiosk run --role customer``: the station's database and printer."""
-    return CustomerWindow(context.cli.app)
+    """Role factory of ``kiosk run --role customer``: the station's database and printer,
+    and the announcer the "read aloud" button speaks through."""
+    from ui.voice.announcer import branch_announcer
+
+    return CustomerWindow(context.cli.app, announcer=branch_announcer(context.cli.app))

@@ -4,8 +4,8 @@ Every screen of a process shares one (:func:`shared_announcer`); the lobby displ
 feeds it calls and recalls, the customer screen's "read aloud / 语音播报" button reads a
 ticket (docs/ui.md "Voice")::
 
-    from ui.voice.announcer import shared_announcer
-    shared_announcer().read_ticket("D007", "理赔", "Claims", ahead=3)
+    from ui.voice.announcer import branch_announcer
+    branch_announcer(app).read_ticket("D007", "理赔", "Claims", ahead=3)
 
 - Text and audio are made on a worker (:mod:`ui.tasks`): the branch's voice settings
   (from the loader given to :func:`configure`), the phrases, the WAV. The GUI thread
@@ -38,6 +38,7 @@ from typing import IO
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from kiosk.app import AppContext
 from kiosk.devices.voice import (
     Announcement,
     VoiceSettings,
@@ -307,6 +308,15 @@ def configure(settings: SettingsLoader | None = None, **kwargs: object) -> Annou
         _shared.close()
     _shared = Announcer(settings=settings, **kwargs)  # type: ignore[arg-type]
     return _shared
+
+
+def branch_announcer(app: AppContext, **kwargs: object) -> Announcer:
+    """Make the process's announcer with the branch's voice settings, read (on the
+    announcer's worker) before each announcement, so a settings change is heard at
+    once; the last ones read while the database is away."""
+    from kiosk.app.display import voice_settings
+
+    return configure(settings=lambda: voice_settings(app).settings(), **kwargs)
 
 
 def shared_announcer() -> Announcer:
