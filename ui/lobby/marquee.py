@@ -2,16 +2,19 @@
 wider than the screen (still and centred when it fits, hidden when empty).
 
 Cheap on purpose: the display idles for hours with the notice moving. The styled
-background and the text are each drawn once into a pixmap (again only when the text,
-size, font or colours change); a frame is two pixmap copies. :data:`FRAME_MS` and the
+background, and one period of the text (the text and the gap after it, on the panel's
+own colour), are each drawn once into a pixmap (again only when the text, size, font
+or colours change); a frame repaints only the band the text moves in, with one or two
+opaque copies of that pixmap (nothing blended: bench/display.py, idle CPU). :data:`FRAME_MS` and the
 step follow the screen's size so the text moves at the same speed on every screen.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer
+from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, Qt, QTimer
 from PySide6.QtGui import QFontMetricsF, QPainter, QPaintEvent, QPixmap
 from PySide6.QtWidgets import QStyle, QStyleOption, QWidget
 
@@ -31,7 +34,7 @@ class Marquee(QWidget):
         self.text = ""
         self.offset = 0.0
         self._background: QPixmap | None = None
-        self._strip: QPixmap | None = None
+        self._tile: QPixmap | None = None
         self._timer = QTimer(self)
         self._timer.setInterval(self.FRAME_MS)
         self._timer.timeout.connect(self._step)
@@ -63,18 +66,28 @@ class Marquee(QWidget):
             self.offset = 0.0
 
     def _step(self) -> None:
-        span = self._text_width() + self.width() * GAP
         step = SPEED_HEIGHTS_PER_S * self.height() * self.FRAME_MS / 1000
-        self.offset = (self.offset + step) % span
-        self.update()
+        self.offset = (self.offset + step) % self._span()
+        self.update(self._band())  # only the text band: opaque copies, nothing blended
+
+    def _span(self) -> int:
+        """From one start of the text to the next: the text and the gap after it."""
+        return math.ceil(self._text_width() + self.width() * GAP)
+
+    def _band(self) -> QRect:
+        """Where the text moves: the whole height, clear of the rounded ends."""
+        inset = self.height() // 2
+        return self.rect().adjusted(inset, 0, -inset, 0)
 
     def _invalidate(self) -> None:
-        self._background = self._strip = None
+        self._background = self._tile = None
         self.update()
 
     # ----- drawing -------------------------------------------------------------------
 
     def _pixmaps(self) -> tuple[QPixmap, QPixmap]:
+        """The styled background, and one period of the text: the text then the gap,
+        drawn once on the panel's own colour, so a frame copies opaque pixels."""
         ratio = self.devicePixelRatioF()
         if self._background is None:
             self._background = QPixmap(self.size() * ratio)
@@ -86,35 +99,42 @@ class Marquee(QWidget):
             self.style().drawPrimitive(QStyle.PrimitiveElement.PE_Widget, option, painter,
                                        self)
             painter.end()
-        if self._strip is None:
-            width = max(1, int(self._text_width()) + 2)
-            self._strip = QPixmap(int(width * ratio), int(self.height() * ratio))
-            self._strip.setDevicePixelRatio(ratio)
-            self._strip.fill(Qt.GlobalColor.transparent)
-            painter = QPainter(self._strip)
+        if self._tile is None:
+            width = max(1, self._span())
+            panel = self._background.toImage().pixelColor(
+                int(self._background.width() / 2), int(self._background.height() / 2))
+            self._tile = QPixmap(math.ceil(width * ratio), math.ceil(self.height() * ratio))
+            self._tile.setDevicePixelRatio(ratio)
+            self._tile.fill(panel)
+            painter = QPainter(self._tile)
             painter.setFont(self.font())
             painter.setPen(self.palette().windowText().color())
             painter.drawText(QRectF(0, 0, width, self.height()),
                              Qt.AlignmentFlag.AlignVCenter, self.text)
             painter.end()
-        return self._background, self._strip
+        return self._background, self._tile
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
-        background, strip = self._pixmaps()
+        background, tile = self._pixmaps()
         painter = QPainter(self)
-        painter.drawPixmap(0, 0, background)
+        band = self._band()
+        if not band.contains(event.rect()):
+            painter.drawPixmap(0, 0, background)  # an expose: everything once
         if not self.text:
             return
-        width = strip.width() / strip.devicePixelRatio()
         if not self.scrolling:
-            painter.drawPixmap(QPointF((self.width() - width) / 2, 0), strip)
+            text = self._text_width()
+            painter.setClipRect(self.rect())
+            painter.drawPixmap(QPointF((self.width() - text) / 2, 0), tile,
+                               QRectF(0, 0, text * tile.devicePixelRatio(), tile.height()))
             return
-        painter.setClipRect(self.rect())
-        span = self._text_width() + self.width() * GAP
-        x = self.height() * 0.5 - self.offset  # starts at the left edge, moves left
-        for start in (x, x + span):
-            if start < self.width() and start + width > 0:
-                painter.drawPixmap(QPointF(start, 0), strip)
+        painter.setClipRect(band)
+        span = tile.width() / tile.devicePixelRatio()
+        x = band.left() - self.offset  # starts at the band's left edge, moves left
+        while x < band.right():
+            if x + span > band.left():
+                painter.drawPixmap(QPointF(x, 0), tile)
+            x += span
 
     # ----- what invalidates the pixmaps ------------------------------------------------
 
