@@ -53,8 +53,8 @@ class StationsSettingsPage(SettingsPage):
         problem = device.problem_zh if i18n.current_language() == "zh_CN" else device.problem_en
         since = (device.since or "—")[:16].replace("T", " ")
         checked = (device.checked_at or "—")[:16].replace("T", " ")
-        name = {"printer": self.tr("Receipt printer"), "a4": self.tr("A4 output")}.get(
-            device.device, device.device)
+        name = {"printer": self.tr("Receipt printer"), "a4": self.tr("A4 output"),
+                "speakers": self.tr("Speakers (calls)")}.get(device.device, device.device)
         return [device.station, name, state, problem or "—", since, checked]
 
     def needs_view(self) -> bool:
