@@ -43,6 +43,7 @@ COMMAND_MODULES = [
     "kiosk.cli.display",
     "kiosk.cli.staff",
     "kiosk.cli.complaints",
+    "kiosk.cli.complaint_register",
     "kiosk.cli.setup",
 ]
 
