@@ -64,7 +64,8 @@ ROLES: dict[str, Role] = {
                     options=(Option(("--counter",), {"type": int, "metavar": "N",
                                                      "help": "the counter this PC serves"}),),
                     compact=(640, 1000), demo_args=("--counter", "1")),
-    "admin": Role(None, "admin panel (issue 12)"),
+    "admin": Role("ui.admin.window:make_window", "admin panel (issue 12): supervisor PIN "
+                  "login, live board, complaints register"),
     "display": Role("ui.lobby.window:make_window", "lobby call display", keyboard=False),
     "setup": Role("ui.setup.window:make_window",
                   "technician device setup: ports, probe, assign, test, checks, diagnostics"),

@@ -1,5 +1,5 @@
 """Screenshot tour of the admin panel (``scripts/screenshots.sh admin``): the board on
-a busy morning. Demo data in a SQLite file in the tour's work folder, at a fixed
+the login, then a busy morning. Demo data in a SQLite file in the tour's work folder, at a fixed
 instant so the shots are the same every time."""
 
 from __future__ import annotations
@@ -10,11 +10,14 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtWidgets import QLineEdit
+
 from kiosk.app import AppContext
 from kiosk.branch.settings import apply_config, default_config
 from kiosk.queue.lobby import Lobby
 from kiosk.staff.permissions import StaffSession
-from ui.admin.window import AdminWindow
+from ui.admin.login import AdminLogin
+from ui.admin.window import AdminState, AdminWindow
 
 # Monday 2026-11-23, 10:30 in Shanghai.
 TOUR_NOW = datetime(2026, 11, 23, 2, 30, tzinfo=UTC)
@@ -54,8 +57,11 @@ def supervisor() -> StaffSession:
 def tour(camera: Any) -> None:
     app = demo_app(camera.workdir)
     try:
-        window = AdminWindow(app, feed=False)
+        window = AdminWindow(app, feed=False, login=AdminLogin)
         camera.show(window)
+        login = window.screen(AdminState.LOGIN)
+        login.findChild(QLineEdit, "staff-number").setText("S9001")
+        camera.take("login")
         window.start_session(supervisor())
         camera.take("board")
     finally:
