@@ -119,3 +119,19 @@ def test_the_board_is_json_by_the_one_convention(open_engine: Engine,
     assert enquiry["longest_wait_s"] == 0
     assert isinstance(enquiry["wait_min"], list)
     assert data["counters"][0]["number"] == 1
+
+
+def test_the_board_counts_open_and_overdue_complaints(open_engine: Engine,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from kiosk.app.complaints import submit_complaint
+
+    at(monkeypatch, 0)  # Monday: feedback due Wednesday
+    app = AppContext(open_engine, "ADMIN")
+    submit_complaint(app, "waiting", "等太久")
+    submit_complaint(app, "claims", "理赔慢")
+    board = live_board(app)
+    assert (board.complaints_open, board.complaints_overdue) == (2, 0)
+    at(monkeypatch, 3 * 24 * 60)  # Thursday: both missed their progress feedback
+    submit_complaint(app, "other", "新的")
+    board = live_board(app)
+    assert (board.complaints_open, board.complaints_overdue) == (3, 2)

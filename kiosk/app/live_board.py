@@ -3,8 +3,9 @@ it has been served) and every queue (waiting, the longest wait against the servi
 target), as of one instant.
 
 One read unit of work of a constant handful of statements whatever the number of
-services, counters and days of history (the lobby snapshot's five, plus
-:mod:`kiosk.queue.board`'s two), so the board can be read again on every call-feed
+services, counters and days of history (the lobby snapshot's five,
+:mod:`kiosk.queue.board`'s two, and the complaints register's open and overdue count
+in one), so the board can be read again on every call-feed
 event (bench/live_board.py, docs/BENCHMARKS.md). Durations are whole seconds as of
 ``at``; a screen adds the time since it received the board to keep them running.
 """
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 
 from kiosk.app.context import AppContext
 from kiosk.app.results import Result
+from kiosk.feedback.complaint_register import count_overdue
 from kiosk.queue import board as queries
 from kiosk.queue.lobby import Lobby
 
@@ -57,12 +59,15 @@ class BoardQueue(Result):
 
 @dataclass(frozen=True)
 class LiveBoard(Result):
-    """The branch at ``at`` (ISO time with the branch's offset)."""
+    """The branch at ``at`` (ISO time with the branch's offset); the complaints not
+    closed and, of them, those past a deadline (the register's overdue rule)."""
 
     business_date: str
     at: str
     counters: tuple[BoardCounter, ...]
     queues: tuple[BoardQueue, ...]
+    complaints_open: int = 0
+    complaints_overdue: int = 0
 
 
 def live_board(app: AppContext) -> LiveBoard:
@@ -74,6 +79,8 @@ def live_board(app: AppContext) -> LiveBoard:
         oldest = queries.oldest_waiting(lobby)
         current = queries.current_tickets(lobby)
         now = lobby.now
+        complaints_open, complaints_overdue = count_overdue(session, lobby.branch.id,
+                                                            lobby.today)
     queues = []
     for s in snap["services"]:
         longest = queries.seconds_since(oldest.get(s["code"]), now)
@@ -97,7 +104,8 @@ def live_board(app: AppContext) -> LiveBoard:
             priority=held.priority if held else None,
             serving_s=queries.seconds_since(held.called_at, now) if held else None))
     return LiveBoard(business_date=snap["business_date"], at=snap["at"],
-                     counters=tuple(counters), queues=tuple(queues))
+                     counters=tuple(counters), queues=tuple(queues),
+                     complaints_open=complaints_open, complaints_overdue=complaints_overdue)
 
 
 __all__ = ["BoardCounter", "BoardQueue", "LiveBoard", "live_board"]

@@ -16,8 +16,10 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.app.live_board import BoardCounter, BoardQueue, LiveBoard, live_board
+from kiosk.staff.permissions import Permission
 from ui import i18n
 from ui.admin.board_grid import BoardGrid
+from ui.admin.board_notices import ComplaintNotice
 from ui.admin.pages import AdminContext, AdminPage
 from ui.tasks import Failure, Task, run_task
 
@@ -51,6 +53,9 @@ class BoardPage(AdminPage):
         self.problem.setProperty("kind", "alert")
         self.problem.setWordWrap(True)
         self.problem.hide()
+        self.complaints = ComplaintNotice()
+        self.complaints.open_register.connect(
+            lambda: self.open_page.emit("complaints", {"view": "overdue"}))
         self.counters_title = QLabel()
         self.counters_title.setProperty("kind", "title")
         self.counters = BoardGrid("board-counters")
@@ -60,7 +65,8 @@ class BoardPage(AdminPage):
         self.queues_note = QLabel()
         self.queues_note.setProperty("kind", "muted")
         self.queues_note.setWordWrap(True)
-        for widget in (self.status, self.problem, self.counters_title, self.counters,
+        for widget in (self.status, self.problem, self.complaints, self.counters_title,
+                       self.counters,
                        self.queues_title, self.queues, self.queues_note):
             layout.addWidget(widget)
         layout.addStretch(1)
@@ -143,6 +149,8 @@ class BoardPage(AdminPage):
 
     def redraw(self) -> None:
         board = self.board
+        self.complaints.show_board(board, allowed=self.context.logged_in
+                                   and self.staff.can(Permission.COMPLAINTS))
         if board is None:
             self.status.setText(self.tr("Reading the board…"))
             self.counters.set_rows([])

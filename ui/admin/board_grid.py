@@ -15,10 +15,14 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QWidget
 
 
 class BoardGrid(QFrame):
-    """``set_headers([...])`` then ``set_rows([[...], ...], levels=[...])``."""
+    """``set_headers([...])`` then ``set_rows([[...], ...], levels=[...])``. Cells of
+    the columns in ``wrap`` break their lines (free text: a note), so the grid never
+    needs more width than its other columns."""
 
-    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+    def __init__(self, name: str, parent: QWidget | None = None, *,
+                 wrap: frozenset[int] = frozenset()) -> None:
         super().__init__(parent)
+        self.wrap = wrap
         self.setObjectName(name)
         self.setProperty("kind", "panel")
         self.grid = QGridLayout(self)
@@ -62,6 +66,7 @@ class BoardGrid(QFrame):
             for column in range(len(self.headers)):
                 label = QLabel()
                 label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+                label.setWordWrap(column in self.wrap)
                 self.grid.addWidget(label, row + 1, column)
                 labels.append(label)
             self.cells.append(labels)

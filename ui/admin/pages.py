@@ -62,6 +62,9 @@ class PageEntry:
 PAGES: dict[str, PageEntry] = {
     "board": PageEntry("ui.admin.board:BoardPage",
                        str(QT_TRANSLATE_NOOP("AdminPages", "Live board")), Permission.REPORTS),
+    "complaints": PageEntry("ui.admin.complaints:ComplaintsPage",
+                            str(QT_TRANSLATE_NOOP("AdminPages", "Complaints")),
+                            Permission.COMPLAINTS),
     "settings-branch": PageEntry(
         "ui.admin.settings_branch:BranchSettingsPage",
         str(QT_TRANSLATE_NOOP("AdminPages", "Branch")), Permission.SETTINGS),

@@ -13,6 +13,9 @@ from typing import Any
 from PySide6.QtWidgets import QLineEdit
 
 from kiosk.app import AppContext
+from kiosk.app import complaint_register as register
+from kiosk.app import staff as staff_app
+from kiosk.app.complaints import submit_complaint
 from kiosk.branch.settings import apply_config, default_config
 from kiosk.queue.lobby import Lobby
 from kiosk.staff.permissions import StaffSession
@@ -43,10 +46,40 @@ def demo_app(workdir: Path) -> AppContext:
         (-12, "call_next", (6, "S0601")), (-10, "take", ("new_business",)),
         (-8, "take", ("claims",)), (-5, "take", ("enquiry",)), (-2, "take", ("payments",)),
     ]
+    complaints(app)  # first: the business day never goes back once the lobby is used
+    os.environ["KIOSK_NOW"] = TOUR_NOW.isoformat()
     for minutes, action, args in plan:
         with app.write() as session:
             getattr(Lobby(session, now=TOUR_NOW + timedelta(minutes=minutes)), action)(*args)
     return app
+
+
+def complaints(app: AppContext) -> None:
+    """The register: one overdue and nobody's, one handed over with feedback given,
+    one taken yesterday, one closed, one received today."""
+    console = staff_app.console(app)
+    for number, name in (("S9001", "王主管"), ("S9002", "李主管")):
+        staff_app.add_staff(app, console, number, name, "supervisor", "3691")
+    first, colleague = supervisor(), replace(supervisor(), number="S9002", name="李主管")
+
+    def on(days: float, category: str, text: str, phone: str | None = None) -> str:
+        os.environ["KIOSK_NOW"] = (TOUR_NOW - timedelta(days=days)).isoformat()
+        return submit_complaint(app, category, text, phone=phone, consent=bool(phone),
+                                source="kiosk" if phone is None else "staff",
+                                entered_by="" if phone is None else "S0101").reference
+
+    done = on(12, "facilities", "饮水机没有水了")
+    register.take_complaint(app, first, done)
+    register.update_complaint(app, first, done, note_text="已更换水桶并致谢", state="replied")
+    register.update_complaint(app, first, done, state="closed")
+    on(7, "waiting", "上周一等了一个多小时才办理，希望增加窗口")
+    handed = on(5, "claims", "车险理赔材料交了两周还没有结果，请尽快回电", "13812345678")
+    register.take_complaint(app, first, handed)
+    register.hand_over_complaint(app, first, handed, "S9002", "转理赔专员跟进")
+    register.update_complaint(app, colleague, handed, feedback="已电话告知客户正在复核")
+    taken = on(1, "service", "柜员态度不耐烦", "13987654321")
+    register.take_complaint(app, first, taken)
+    on(0.02, "praise", "3号窗口服务很好，谢谢")
 
 
 def supervisor() -> StaffSession:
@@ -56,6 +89,8 @@ def supervisor() -> StaffSession:
 
 def tour(camera: Any) -> None:
     app = demo_app(camera.workdir)
+    handed = next(e.complaint.reference for e in register.register_list(
+        app, supervisor(), "all").entries if e.complaint.category == "claims")
     try:
         window = AdminWindow(app, feed=False, login=AdminLogin)
         camera.show(window)
@@ -64,6 +99,8 @@ def tour(camera: Any) -> None:
         camera.take("login")
         window.start_session(supervisor())
         camera.take("board")
+        window.desk.open("complaints", reference=handed)
+        camera.take("complaints")
     finally:
         os.environ.pop("KIOSK_NOW", None)
         app.close()
