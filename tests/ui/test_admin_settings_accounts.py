@@ -101,6 +101,13 @@ def test_staff_page_adds_resets_a_pin_and_disables_an_account(
         assert "S0101 李柜员 · 柜员 · 已停用" in [b.text() for b in page.picker.buttons]
         with pytest.raises(LoginRefused):
             staff_app.login(app, "S0101", "8642")
+        # S0102 becomes a technician
+        qtbot.mouseClick(page.picker.buttons[[b.text() for b in page.picker.buttons]
+                                             .index("S0102 赵柜员 · 柜员")], LEFT)
+        page.role.setCurrentIndex(2)
+        act(qtbot, page, page.role_button)
+        assert "S0102 赵柜员 · 技术员" in [b.text() for b in page.picker.buttons]
+        assert audit_details(app, "staff.role") == [(SUPERVISOR, "counter -> technician")]
         actions = {a: detail for a in ("staff.add", "staff.reset_pin", "staff.disable")
                    for _, detail in audit_details(app, a)}
         assert set(actions) == {"staff.add", "staff.reset_pin", "staff.disable"}

@@ -99,7 +99,11 @@ class StaffSettingsPage(SettingsPage):
         self.enable_button = TouchButton(kind="danger")
         self.enable_button.setObjectName("staff-enable")
         self.enable_button.clicked.connect(self.toggle_enabled)
-        for button in (self.add_button, self.pin_button, self.enable_button):
+        self.role_button = TouchButton()
+        self.role_button.setObjectName("staff-set-role")
+        self.role_button.clicked.connect(self.change_role)
+        for button in (self.add_button, self.pin_button, self.role_button,
+                       self.enable_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         grid.addLayout(buttons, 12, 0, 1, 2)
@@ -142,12 +146,12 @@ class StaffSettingsPage(SettingsPage):
         adding = account is None
         for field in (self.number, self.person):
             field.setReadOnly(not adding)
-        self.role.setEnabled(adding)
         self.number.setText(account.number if account else "")
         self.person.setText(account.name if account else "")
         self.role.setCurrentIndex(ROLES.index(account.role) if account else 0)
         self.add_button.setVisible(adding)
         self.pin_button.setVisible(not adding)
+        self.role_button.setVisible(not adding)
         self.enable_button.setVisible(not adding)
         self._describe(account)
 
@@ -208,6 +212,16 @@ class StaffSettingsPage(SettingsPage):
         index = self._current
         return self.accounts[index] if 0 <= index < len(self.accounts) else None
 
+    def change_role(self) -> None:
+        account = self._account()
+        role = ROLES[max(self.role.currentIndex(), 0)]
+        if account is None:
+            return
+        if role == account.role:
+            self.context.notify(self.tr("The role is unchanged."), "info")
+            return
+        self._act(lambda: staff_app.set_role(self.app, self.staff, account.number, role))
+
     def toggle_enabled(self) -> None:
         account = self._account()
         if account is None:
@@ -243,6 +257,7 @@ class StaffSettingsPage(SettingsPage):
             self.role.setItemText(index, self._role_name(role))
         self.add_button.setText(self.tr("Add account"))
         self.pin_button.setText(self.tr("Set new PIN"))
+        self.role_button.setText(self.tr("Change role"))
         self.picker.setAccessibleName(self.tr("Staff accounts"))
         self.picker.set_rows([self._row_text(a) for a in self.accounts])
         self._describe(self._account())
