@@ -113,7 +113,8 @@ class WelcomeScreen(Screen):
         self.clock_label.setText(locale.toString(now, self.tr("yyyy-MM-dd dddd HH:mm")))
 
     def reset(self) -> None:
-        """The next customer starts in Chinese with normal text."""
+        """The next customer starts in the branch's screen language (Chinese unless the
+        settings say otherwise) with normal text."""
         if i18n.current_language() != i18n.DEFAULT_LANGUAGE:
             i18n.set_language(i18n.DEFAULT_LANGUAGE)
         if theme.is_large_text():
