@@ -91,6 +91,18 @@ def test_a_recall_flashes_again_and_says_so(board: LobbyBoard, qtbot: QtBot) -> 
     qtbot.waitUntil(lambda: not board.hero.flashing, timeout=10_000)
 
 
+def test_a_new_day_without_calls_says_welcome_again(board: LobbyBoard) -> None:
+    board.show_board(branch=(CONFIG.name_zh, CONFIG.name_en), timezone=CONFIG.timezone,
+                     notice="", services=SERVICES, counters=COUNTERS, calls=[])
+    assert board.hero.title.text() == "欢迎光临"
+    assert board.hero.number.isHidden()
+    assert board.hero.counter.text() == "请留意叫号"
+    assert board.recent.calls == []
+    board.show_call("A001", 1)
+    assert not board.hero.number.isHidden()
+    assert text(board, "call-number") == "A001"
+
+
 def test_counters_show_serving_free_paused_and_closed(board: LobbyBoard) -> None:
     states = {n: board.counters.chips[n][0].property("status") for n in (1, 2, 3, 4)}
     assert states == {1: "serving", 2: "open", 3: "paused", 4: "closed"}

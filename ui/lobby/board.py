@@ -128,6 +128,8 @@ class LobbyBoard(Screen):
         self.calls = calls[:KEPT_CALLS]
         if self.calls:
             self.hero.show_call(*self.calls[0])
+        else:
+            self.hero.clear()  # a new day: welcome again, not yesterday's last call
         self.recent.set_calls(self.calls[1:])
 
     def retranslate(self) -> None:

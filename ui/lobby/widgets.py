@@ -99,6 +99,13 @@ class CallHero(Part):
         self.call = (number, counter, kind)
         self.retranslate()
 
+    def clear(self) -> None:
+        """No call to show (the day's first call is still to come)."""
+        if self.call is not None:
+            self.call = None
+            self.setAccessibleName("")
+            self.retranslate()
+
     def flash(self) -> None:
         """Blink (a new call, or a recall: again from the start)."""
         self._toggles = 0
