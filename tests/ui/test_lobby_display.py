@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,7 @@ from kiosk.branch.values import set_setting
 from kiosk.db import make_engine, unit_of_work
 from kiosk.devices.voice import Announcement
 from kiosk.migrate import ensure_ready
+from kiosk.queue.feed import FeedEvent
 from tests.conftest import MONDAY_10AM, open_all_hours
 from tests.feed_support import act, kiosk
 from tests.pg import PostgresServer
@@ -260,6 +262,25 @@ def test_without_an_audio_device_the_board_works_and_it_is_logged_once(
         assert speakers[0].problem_en.startswith("calls are not spoken: ")
     logged = [r for r in caplog.records if "calls are not spoken" in r.getMessage()]
     assert len(logged) == 1
+
+
+def call_event(position: int, number: str, counter: int, minutes_ago: int) -> FeedEvent:
+    return FeedEvent(position, "call", MONDAY_10AM - timedelta(minutes=minutes_ago), number,
+                     "claims", counter, 0, None, "", position)
+
+
+def test_calls_missed_while_away_are_shown_but_only_recent_ones_said(
+        display_db: str, speakers: PulseServer, qtbot: QtBot, tmp_path: Path) -> None:
+    with running_display(qtbot, display_db, tmp_path) as window:
+        window._catching_up = True  # as after the feed's connection_restored
+        window._on_events([call_event(10_001, "D009", 4, 10), call_event(10_002, "D010", 5, 0)])
+        assert window.board.hero.number.text() == "D010"
+        assert window.board.recent.calls[0][:2] == ("D009", 4)
+        assert window.announcer.waiting() == [("D010", 5)]  # ten minutes old: not said
+        # Live calls are said even when the PC that made them has its clock behind.
+        window._on_events([call_event(10_003, "D011", 6, 10)])
+        assert window.announcer.waiting()[-1] == ("D011", 6)
+        qtbot.waitUntil(lambda: window.announcer.idle, timeout=WAIT_MS)
 
 
 def speakers_health(app: AppContext) -> list[tuple[str, str]]:

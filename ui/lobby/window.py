@@ -12,8 +12,10 @@ Where the board's data comes from, and what happens when it cannot:
   counter change); the clock ticks by itself.
 - **The database goes away**: a discreet "reconnecting" sign; the last board stays;
   the feed watcher and the refresh keep trying, and when either gets through the sign
-  goes and the board catches up (the feed delivers what it missed, in order; a call
-  older than :data:`SAY_WITHIN_S` is shown but not said: it would be old news).
+  goes and the board catches up (the feed delivers what it missed, in order; of those,
+  a call older than :data:`SAY_WITHIN_S` by this PC's clock is shown but not said: it
+  would be old news). Live calls are always said, whatever the clocks of the PCs that
+  made them say.
 - **No sound**: the board works as before; the announcer logs it once and the
   problem is recorded once as this station's device health (``device_health``).
 """
@@ -75,6 +77,7 @@ class LobbyDisplay(Shell):
         self._refreshing = False
         self._feed_down = False  # the feed watcher lost the database
         self._read_failed = False  # the last board read failed
+        self._catching_up = False  # the next events are what the feed missed meanwhile
         self._refresh = QTimer(self)
         self._refresh.setInterval(refresh_ms)
         self._refresh.timeout.connect(self.refresh)
@@ -139,12 +142,13 @@ class LobbyDisplay(Shell):
 
     def _on_events(self, events: list[FeedEvent]) -> None:
         now = clock.now()
+        catching_up, self._catching_up = self._catching_up, False
         for event in events:
             self.position = event.id
             if event.kind in CALLS and event.ticket and event.counter is not None:
                 kind = "recall" if event.kind == "recall" else "call"
                 self.board.show_call(event.ticket, event.counter, kind)
-                if (now - event.at).total_seconds() <= SAY_WITHIN_S:
+                if not catching_up or (now - event.at).total_seconds() <= SAY_WITHIN_S:
                     self.announcer.announce_call(event.ticket, event.counter,
                                                  recall=kind == "recall")
         self._settle.start()  # counts and counters changed: one refresh for the lot
@@ -157,6 +161,7 @@ class LobbyDisplay(Shell):
     def _feed_back(self) -> None:
         log.info("call feed back")
         self._feed_down = False
+        self._catching_up = True
         self._update_sign()
         self.refresh()
 
