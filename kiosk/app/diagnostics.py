@@ -98,6 +98,7 @@ def export_diagnostics(app: AppContext, target: Path, *,
         "stations.json": _json(stations.list_stations(app).to_json()),
         "device-log.json": _json({
             "health": stations.device_health(app).to_json()["devices"],
+            "events": stations.device_log(app).to_json()["entries"],
             "keypads": keypad_status(app).to_json()["keypads"],
             "print_jobs": jobs["jobs"]}),
         "serial-ports.json": _json(setup.serial_ports().to_json()),

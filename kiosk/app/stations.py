@@ -96,6 +96,40 @@ def device_health(app: AppContext) -> DeviceStates:
             None if h.checked_at is None else branch.iso(h.checked_at)) for h in rows))
 
 
+@dataclass(frozen=True)
+class DeviceLogEntry(Result):
+    """One change of a device: what it became (``state`` ok / problem / unknown),
+    what was wrong, when (branch time, ISO)."""
+
+    station: str
+    device: str
+    at: str
+    state: str
+    problem_zh: str
+    problem_en: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class DeviceLog(Result):
+    entries: tuple[DeviceLogEntry, ...]
+
+
+def device_log(app: AppContext, *, every_station: bool = True,
+               limit: int = 200) -> DeviceLog:
+    """The newest device changes (offline, back online, paper out, cover open, keypad
+    restarts...), newest first: every station's, or only this one's."""
+    if not 1 <= limit <= 10_000:
+        raise UsageError("条数须为 1–10000", "the limit is 1-10000")
+    with app.read() as session:
+        branch = load_branch(session)
+        rows = health.device_log(session, station=None if every_station else app.station,
+                                 limit=limit)
+        return DeviceLog(tuple(DeviceLogEntry(
+            e.station, e.device, branch.iso(e.at), e.state, e.problem_zh, e.problem_en,
+            e.detail) for e in rows))
+
+
 def set_a4(app: AppContext, *, cups: str | None = None,
            folder: str | None = None) -> A4Device:
     """Set the station's A4 output: exactly one of a CUPS queue or an absolute folder."""
@@ -137,5 +171,6 @@ def print_a4(app: AppContext, pdf: bytes | Path, name: str | None = None) -> A4S
     return A4Sent(sent.station, sent.kind, sent.target, sent.delivered_as)
 
 
-__all__ = ["A4Device", "A4Sent", "DeviceState", "DeviceStates", "PrinterDevice", "StationInfo",
-           "Stations", "device_health", "list_stations", "print_a4", "set_a4"]
+__all__ = ["A4Device", "A4Sent", "DeviceLog", "DeviceLogEntry", "DeviceState", "DeviceStates",
+           "PrinterDevice", "StationInfo", "Stations", "device_health", "device_log",
+           "list_stations", "print_a4", "set_a4"]

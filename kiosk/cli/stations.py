@@ -1,4 +1,4 @@
-"""Station commands: ``devices list``, ``devices health``, ``devices set a4`` and
+"""Station commands: ``devices list``, ``devices health``, ``devices log``, ``devices set a4`` and
 ``print a4`` (a PDF to the station's A4 output)."""
 
 from __future__ import annotations
@@ -16,6 +16,11 @@ def register(commands: Commands) -> None:
     commands.add(devices, "list", cmd_devices_list, "every station and its devices")
     commands.add(devices, "health", cmd_devices_health,
                  "every station's devices as last seen (paper out since 10:02...)")
+    p = commands.add(devices, "log", cmd_devices_log,
+                     "device changes, newest first (offline, back online, paper out, cover "
+                     "open, keypad restarts)")
+    p.add_argument("--station-only", action="store_true", help="only this station's")
+    p.add_argument("--limit", type=int, default=200)
     dev_set = commands.group("devices", "set", help="set a station's devices")
     p = commands.add(dev_set, "a4", cmd_devices_set_a4,
                      "set the station's A4 output: a CUPS queue or a folder for PDFs")
@@ -53,6 +58,15 @@ def cmd_devices_health(ctx: Context, args: argparse.Namespace) -> None:
         since = f" since {row.since[:16].replace('T', ' ')}" if row.since else ""
         lines.append(f"{row.station} {row.device} {row.state}{said}{since}")
     ctx.emit(states.to_json(), "\n".join(lines) or "no device has reported yet")
+
+
+def cmd_devices_log(ctx: Context, args: argparse.Namespace) -> None:
+    from kiosk.app.stations import device_log
+
+    log = device_log(ctx.app, every_station=not args.station_only, limit=args.limit)
+    lines = [f"{e.at[:19].replace('T', ' ')} {e.station} {e.device} {e.state}"
+             + (f": {e.problem_en}" if e.problem_en else "") for e in log.entries]
+    ctx.emit(log.to_json(), "\n".join(lines) or "no device change recorded yet")
 
 
 def cmd_devices_set_a4(ctx: Context, args: argparse.Namespace) -> None:

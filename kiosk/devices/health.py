@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from kiosk import clock
 from kiosk.branch.info import load_branch
 from kiosk.db import unit_of_work
-from kiosk.models import DeviceHealthRow, Keypad, KeypadPort
+from kiosk.models import DeviceEventRow, DeviceHealthRow, Keypad, KeypadEvent, KeypadPort
 
 HEALTH_STATES = ("ok", "problem", "unknown")
 HEARTBEAT = timedelta(minutes=5)
@@ -91,12 +91,17 @@ def _store(session: Session, station: str, device: str, state: str,
     row = session.scalar(select(DeviceHealthRow).where(
         DeviceHealthRow.branch_id == branch_id, DeviceHealthRow.station == station,
         DeviceHealthRow.device == device))
+    changed = row is None or (row.state, row.problem_en) != (state, problem[1])
     if row is None:
         row = DeviceHealthRow(branch_id=branch_id, station=station, device=device,
                               state=state, since=now)
         session.add(row)
-    elif (row.state, row.problem_en) != (state, problem[1]):
+    elif changed:
         row.state, row.since = state, now
+    if changed:  # the event log: one row per change, never one per check
+        session.add(DeviceEventRow(branch_id=branch_id, station=station, device=device,
+                                   at=now, state=state, problem_zh=problem[0][:200],
+                                   problem_en=problem[1][:300], detail=detail))
     row.problem_zh, row.problem_en = problem[0][:200], problem[1][:300]
     row.detail, row.checked_at = detail, now
 
@@ -126,4 +131,63 @@ def device_health(session: Session) -> list[DeviceHealth]:
     return sorted(result, key=lambda h: (h.station, h.device))
 
 
-__all__ = ["HEALTH_STATES", "HEARTBEAT", "DeviceHealth", "device_health", "record_health"]
+# What a keypad's device events mean (kind -> state, zh, en); key presses are not
+# device events (kind "key", "refused").
+KEYPAD_EVENTS: dict[str, tuple[str, str, str]] = {
+    "online": ("ok", "评价器在线", "keypad online"),
+    "back_online": ("ok", "评价器恢复在线", "keypad back online"),
+    "offline": ("problem", "评价器离线", "keypad offline"),
+    "restarted": ("problem", "评价器重启", "keypad restarted"),
+    "voice_fault": ("problem", "评价器语音故障", "keypad voice fault"),
+    "voice_ok": ("ok", "评价器语音恢复", "keypad voice working again"),
+    "key_stuck": ("problem", "评价器按键卡住", "keypad key stuck"),
+    "key_released": ("ok", "评价器按键已松开", "keypad key released"),
+    "port_lost": ("problem", "评价器串口中断", "keypad port lost"),
+}
+
+
+@dataclass(frozen=True)
+class DeviceEvent:
+    """One change of one device: what it became (``state``), what was wrong, when."""
+
+    station: str
+    device: str
+    at: datetime
+    state: str
+    problem_zh: str
+    problem_en: str
+    detail: str
+
+
+def device_log(session: Session, *, station: str | None = None,
+               limit: int = 200) -> list[DeviceEvent]:
+    """The newest ``limit`` device changes of every station (or of ``station``),
+    newest first: the printers' and A4 outputs' changes and the keypads' device
+    events (offline, back online, restarted...), not their key presses."""
+    branch_id = load_branch(session).id
+    query = select(DeviceEventRow).where(DeviceEventRow.branch_id == branch_id)
+    if station is not None:
+        query = query.where(DeviceEventRow.station == station)
+    found = [DeviceEvent(r.station, r.device, r.at, r.state, r.problem_zh, r.problem_en,
+                         r.detail) for r in session.scalars(
+        query.order_by(DeviceEventRow.at.desc(), DeviceEventRow.id.desc()).limit(limit))]
+    keypads = (select(KeypadEvent, KeypadPort.station)
+               .outerjoin(Keypad, Keypad.id == KeypadEvent.keypad_id)
+               .outerjoin(KeypadPort, KeypadPort.id == Keypad.port_id)
+               .where(KeypadEvent.branch_id == branch_id,
+                      KeypadEvent.kind.in_(list(KEYPAD_EVENTS))))
+    if station is not None:
+        keypads = keypads.where(KeypadPort.station == station)
+    for event, port_station in session.execute(
+            keypads.order_by(KeypadEvent.at.desc(), KeypadEvent.id.desc()).limit(limit)):
+        state, zh, en = KEYPAD_EVENTS[event.kind]
+        counter = f" (counter {event.counter_number})" if event.counter_number else ""
+        found.append(DeviceEvent(port_station or "", f"keypad {event.address}{counter}",
+                                 event.at, state, zh, en,
+                                 f"{event.port_url} {event.detail}".strip()))
+    found.sort(key=lambda e: e.at, reverse=True)
+    return found[:limit]
+
+
+__all__ = ["HEALTH_STATES", "HEARTBEAT", "KEYPAD_EVENTS", "DeviceEvent", "DeviceHealth",
+           "device_health", "device_log", "record_health"]

@@ -9,7 +9,7 @@ HEADS = frozenset({
     "0007_feed",
     "0007_staff",
     "0008_rating_report_index",
-    "0008_stations",
     "0010_complaint_register",
     "0010_kpi_rollup",
+    "0011_device_events",
 })

@@ -11,7 +11,14 @@ from kiosk.models.complaints import (
     ComplaintEvent,
 )
 from kiosk.models.keypads import Keypad, KeypadEvent, KeypadPort, Rating, RatingRequest
-from kiosk.models.printing import JOB_STATES, A4Output, DeviceHealthRow, Printer, PrintJob
+from kiosk.models.printing import (
+    JOB_STATES,
+    A4Output,
+    DeviceEventRow,
+    DeviceHealthRow,
+    Printer,
+    PrintJob,
+)
 from kiosk.models.queue import (
     OPEN_STATES,
     PRIORITIES,
@@ -49,6 +56,7 @@ __all__ = [
     "RatingRequest",
     "JOB_STATES",
     "A4Output",
+    "DeviceEventRow",
     "DeviceHealthRow",
     "PrintJob",
     "Printer",

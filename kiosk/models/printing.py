@@ -87,3 +87,22 @@ class DeviceHealthRow(BranchScoped, Base):
     detail: Mapped[str] = mapped_column(String(300), default="")
     since: Mapped[datetime] = mapped_column(UTCDateTime)
     checked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class DeviceEventRow(BranchScoped, Base):
+    """A change of a station's device as the process driving it saw it (the event log
+    beside :class:`DeviceHealthRow`'s last state): offline, back online, paper out,
+    cover open... one row per change, never one per check."""
+
+    __tablename__ = "device_event"
+    __table_args__ = (Index("ix_device_event_branch_id_at", "branch_id", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    branch_id: Mapped[str] = mapped_column(ForeignKey("branch.id"))
+    station: Mapped[str] = mapped_column(String(40))
+    device: Mapped[str] = mapped_column(String(60))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    state: Mapped[str] = mapped_column(String(10))
+    problem_zh: Mapped[str] = mapped_column(String(200), default="")
+    problem_en: Mapped[str] = mapped_column(String(300), default="")
+    detail: Mapped[str] = mapped_column(String(300), default="")

@@ -216,6 +216,18 @@ def test_the_devices_page_is_in_the_admin_panel_for_technicians_and_supervisors(
         admin.desk.page("devices").leave()
 
 
+def test_the_health_section_shows_each_change_of_a_device(qtbot: QtBot, window: AdminWindow,
+                                                          app: AppContext) -> None:
+    from kiosk.devices.health import record_health
+
+    record_health(app.engine, "K2", "printer", "problem", ("打印机缺纸", "printer is out of "
+                  "paper"), detail="/dev/ttyUSB0", at=MONDAY_10AM)
+    page = page_of(window)
+    page.show_section(Section.HEALTH)
+    wait_idle(qtbot)
+    assert "K2 · 小票打印机 · 有问题 · 打印机缺纸" in page.health.log.text()
+
+
 def qtbot_button() -> object:
     from PySide6.QtCore import Qt
 

@@ -3,6 +3,7 @@ and every station's device health (what the admin board shows)."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -121,6 +122,9 @@ class ChecksView(QWidget):
         self.export_result.setText(failure.message())
 
 
+LOG_LINES = 50
+
+
 class HealthView(QWidget):
     """Every station's devices as last seen (shared with the admin board)."""
 
@@ -138,18 +142,27 @@ class HealthView(QWidget):
         row.addStretch(1)
         self.status = label("muted", "health-status")
         self.list = QVBoxLayout()
+        self.log_title = label("section")
+        self.log = label("", "health-log")
+        self.entries: tuple[stations.DeviceLogEntry, ...] = ()
         layout.addLayout(row)
         layout.addWidget(self.status)
         layout.addLayout(self.list)
+        layout.addWidget(self.log_title)
+        layout.addWidget(self.log)
         self.retranslate()
 
     def retranslate(self) -> None:
         self.refresh_button.setText(self.tr("Refresh"))
+        self.log_title.setText(self.tr("Changes, newest first"))
         self.redraw()
 
     def refresh(self) -> None:
         run_task(stations.device_health, self.context.app, owner=self, on_result=self._show,
                  on_error=lambda f: self.status.setText(f.message()), name="device_health")
+        run_task(stations.device_log, self.context.app, limit=LOG_LINES, owner=self,
+                 on_result=self._show_log, on_error=lambda f: self.log.setText(f.message()),
+                 name="device_log")
 
     def _show(self, states: stations.DeviceStates) -> None:
         self.states = states
@@ -157,16 +170,31 @@ class HealthView(QWidget):
                             else "")
         self.redraw()
 
+    def device_name(self, device: str) -> str:
+        """The core's device name (``printer``, ``a4``, ``keypad 3 (counter 1)``) in
+        the current language."""
+        keypad = re.fullmatch(r"keypad (\d+)(?: \(counter (\d+)\))?", device)
+        if keypad and keypad[2]:
+            return self.tr("keypad %1 (counter %2)").replace("%1", keypad[1]).replace(
+                "%2", keypad[2])
+        if keypad:
+            return self.tr("keypad %1").replace("%1", keypad[1])
+        return {"printer": self.tr("receipt printer"), "a4": self.tr("A4 output")}.get(
+            device, device)
+
+    def _show_log(self, log: stations.DeviceLog) -> None:
+        self.entries = log.entries
+        self.redraw()
+
     def redraw(self) -> None:
         clear(self.list)
-        if self.states is None:
-            return
         names = {"ok": self.tr("OK"), "problem": self.tr("Problem"),
                  "unknown": self.tr("Not known")}
-        for row in self.states.devices:
+        for row in self.states.devices if self.states is not None else ():
             frame, layout = card()
             title = label("section" if row.state == "ok" else "alert")
-            title.setText(f"{row.station} · {row.device} · {names.get(row.state, row.state)}")
+            title.setText(f"{row.station} · {self.device_name(row.device)} · "
+                          f"{names.get(row.state, row.state)}")
             layout.addWidget(title)
             said = pick(row.problem_zh, row.problem_en)
             since = row.since[:16].replace("T", " ") if row.since else ""
@@ -175,6 +203,11 @@ class HealthView(QWidget):
                 "since %1").replace("%1", since) if since else "") if part))
             layout.addWidget(detail)
             self.list.addWidget(frame)
+        self.log.setText("\n".join(
+            f"{e.at[:16].replace('T', ' ')} · {e.station} · {self.device_name(e.device)} · "
+            f"{names.get(e.state, e.state)}" + (f" · {pick(e.problem_zh, e.problem_en)}"
+                                                 if e.problem_en else "")
+            for e in self.entries) or self.tr("No change recorded yet."))
 
 
 __all__ = ["ChecksView", "HealthView"]

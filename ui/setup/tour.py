@@ -6,10 +6,11 @@ station's devices, the checks."""
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from kiosk.app import AppContext, setup, staff
+from kiosk.devices.health import record_health
 from kiosk.staff.permissions import StaffSession
 from printers.escpos.transport import close_all
 from printers.simulators.keypad_bus import FakeKeypadBus
@@ -55,6 +56,12 @@ def tour(camera: Any) -> None:
         setup.assign_keypads(app, staff.console(app), bus.path, {1: 1, 2: 2}, baud=19200)
         page.show_section(Section.STATION)
         camera.take("station")
+        record_health(app.engine, "K1", "printer", "problem", ("打印机缺纸",
+                      "printer is out of paper"), detail=printer.path,
+                      at=TOUR_NOW - timedelta(minutes=20))
+        record_health(app.engine, "K1", "printer", "ok", detail=printer.path, at=TOUR_NOW)
+        page.show_section(Section.HEALTH)
+        camera.take("health")
         page.show_section(Section.CHECKS)
         page.checks.run()
         camera.take("checks")
