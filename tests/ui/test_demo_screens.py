@@ -115,10 +115,12 @@ def test_a_screen_that_closes_on_a_desktop_stops_the_demo(
         screen = [line for line in started_by(tmp_path) if "--role customer" in line]
         assert len(screen) == 1
         assert "--windowed" in screen[0]
-        subprocess.run(["xdotool", "search", "--sync", "--onlyvisible", "--name",
-                        "^Lobby Kiosk$"], env=xvfb.env(), capture_output=True, timeout=90,
-                       check=True)  # the window is up (and its program handles SIGTERM)
-        os.kill(int(screen[0].split()[0]), signal.SIGTERM)
+        pid = screen[0].split()[0]
+        # The customer's own window is up (and its program handles SIGTERM); by its
+        # process, as the other roles' windows have the same title and may come first.
+        subprocess.run(["xdotool", "search", "--sync", "--onlyvisible", "--pid", pid],
+                       env=xvfb.env(), capture_output=True, timeout=90, check=True)
+        os.kill(int(pid), signal.SIGTERM)
         rest, _ = process.communicate(timeout=120)
     assert "The customer screen closed (exit 0)" in rest
     assert process.returncode == 0, seen + rest
