@@ -76,6 +76,8 @@ class CatalogueVersions(Result):
 @dataclass(frozen=True)
 class DayClosed(Result):
     expired: int
+    rolled_up: int = 0
+    """Final days of the last two months written into the KPI rollup (kiosk.reports)."""
 
 
 def init_database(url: str | None = None, settings: Path | None = None) -> DatabaseReady:
@@ -168,9 +170,14 @@ def catalogue_versions(app: AppContext) -> CatalogueVersions:
 
 
 def close_day(app: AppContext) -> DayClosed:
-    """End of the business day: what still waits expires, the counters close."""
+    """End of the business day: what still waits expires, the counters close; then the
+    final days of the last two months not rolled up yet are written into the KPI
+    rollup (one short transaction each; today is rolled up once it is over)."""
+    from kiosk.app.reports import roll_up_recent
+
     with app.write() as session:
-        return DayClosed(Lobby(session).close_day())
+        expired = Lobby(session).close_day()
+    return DayClosed(expired, roll_up_recent(app).written)
 
 
 __all__ = ["CatalogueImported", "CatalogueText", "CatalogueVersion", "CatalogueVersions",

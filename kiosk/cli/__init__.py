@@ -45,6 +45,7 @@ COMMAND_MODULES = [
     "kiosk.cli.complaints",
     "kiosk.cli.complaint_register",
     "kiosk.cli.setup",
+    "kiosk.cli.reports",
 ]
 
 Handler = Callable[["Context", argparse.Namespace], Any]
