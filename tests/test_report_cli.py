@@ -249,6 +249,19 @@ def test_day_close_and_the_rollup_command(kiosk_sqlite: Kiosk) -> None:
     assert (again["written"], again["already"]) == (0, 3)
 
 
+def test_a_day_without_tickets(kiosk_sqlite: Kiosk, tmp_path: Path) -> None:
+    """A Sunday the branch was closed (nothing to chart): the files are written all the
+    same, with empty charts and zeros."""
+    pdf, table = tmp_path / "sunday.pdf", tmp_path / "sunday.csv"
+    code, written, _, err = kiosk_sqlite("report", "daily", "--date", "2026-11-29", "--pdf",
+                                         str(pdf), "--csv", str(table), "--json")
+    assert code == 0, err
+    assert written["kpis"]["total"]["issued"] == 0
+    assert written["kpis"]["by_counter"] == []
+    assert "服务质量日报" in _pdf_text(pdf)
+    assert _csv_rows(table)[0]["issued"] == "0"
+
+
 @pytest.mark.parametrize(("args", "words"), [
     (("report", "monthly", "--month", "2026-13"), "no such month 2026-13"),
     (("report", "monthly", "--month", "11/2026"), "a month is YYYY-MM"),

@@ -87,7 +87,9 @@ def bar_chart(title: str, categories: Sequence[str],
     chart = VerticalBarChart()
     chart.x, chart.y = 30, 22
     chart.width, chart.height = width - 70, height - 46
-    chart.data = [[v if v is not None else 0 for v in s] for s in series] or [[0]]
+    chart.data = [[v if v is not None else 0 for v in s] for s in series]
+    if not any(chart.data):  # nothing to draw (a day without tickets): an empty axis
+        chart.data, categories = [[0]], [""]
     _style_axes(chart, categories, value_max)
     chart.barSpacing, chart.groupSpacing = 0.5, 2
     for i in range(len(chart.data)):
@@ -110,7 +112,9 @@ def line_chart(title: str, categories: Sequence[str],
     chart = HorizontalLineChart()
     chart.x, chart.y = 30, 22
     chart.width, chart.height = width - 70, height - 46
-    chart.data = [list(s) for s in series] or [[0]]
+    chart.data = [list(s) for s in series]
+    if not any(chart.data):
+        chart.data, categories = [[0]], [""]
     _style_axes(chart, categories, value_max)
     chart.joinedLines = 1
     for i in range(len(chart.data)):
