@@ -48,6 +48,7 @@ TOURS: dict[str, str] = {
     "admin-audit": "ui.admin.audit_tour:tour",
     "setup": "ui.setup.tour:tour",
     "display": "ui.lobby.tour:tour",
+    "admin-kpi": "ui.admin.kpi_tour:tour",
 }
 """Screenshot tours: name -> "module:function(camera)". Screen issues add theirs here."""
 

@@ -65,6 +65,10 @@ PAGES: dict[str, PageEntry] = {
     "complaints": PageEntry("ui.admin.complaints:ComplaintsPage",
                             str(QT_TRANSLATE_NOOP("AdminPages", "Complaints")),
                             Permission.COMPLAINTS),
+    "kpi": PageEntry("ui.admin.kpi_page:KpiPage",
+                     str(QT_TRANSLATE_NOOP("AdminPages", "Service KPIs")), Permission.REPORTS),
+    "reports": PageEntry("ui.admin.report_page:ReportPage",
+                         str(QT_TRANSLATE_NOOP("AdminPages", "Reports")), Permission.REPORTS),
     "settings-branch": PageEntry(
         "ui.admin.settings_branch:BranchSettingsPage",
         str(QT_TRANSLATE_NOOP("AdminPages", "Branch")), Permission.SETTINGS),
