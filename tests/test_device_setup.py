@@ -279,3 +279,35 @@ def test_a_watched_keypad_shows_each_key_until_stopped(branch: AppContext) -> No
     assert view.buses[0].port == bus.path
     assert view.buses_present == (True,)
     assert view.printer is None
+
+
+def test_the_printer_keeps_the_flow_control_the_technician_chose(
+        branch: AppContext, capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(branch.engine.url)
+    code, saved = run_cli(capsys, "--db", db, "--station", "K1", "devices", "set", "printer",
+                          "--port", "/dev/ttyS0", "--profile", "generic-80", "--flow",
+                          "rtscts", "--json")
+    assert code == 0
+    assert saved["flow"] == "rtscts"
+    with unit_of_work(branch.engine) as session:
+        setting = printer_setting(session, "K1")
+    assert setting is not None
+    assert setting.profile.flow == "rtscts"  # what the spool opens the port with
+    _, listed = run_cli(capsys, "--db", db, "devices", "list", "--json")
+    assert listed["stations"][0]["printer"]["port"] == "/dev/ttyS0"
+    code, refused = run_cli(capsys, "--db", db, "devices", "set", "printer", "--port",
+                            "/dev/ttyS0", "--flow", "dsrdtr", "--json")
+    assert code == 2
+    assert refused["error"] == "usage"
+    # the profile's own flow control when none is chosen
+    setup.assign_printer(branch, staff.console(branch), "/dev/ttyS0", "epson-tm-t88")
+    with unit_of_work(branch.engine) as session:
+        again = printer_setting(session, "K1")
+    assert again is not None
+    assert again.profile.flow == "rtscts"
+    setup.assign_printer(branch, staff.console(branch), "/dev/ttyS0", "epson-tm-t88",
+                         flow="none")
+    with unit_of_work(branch.engine) as session:
+        plain = printer_setting(session, "K1")
+    assert plain is not None
+    assert plain.profile.flow == "none"

@@ -35,6 +35,7 @@ class PrinterInfo(Result):
     mode: str
     baud: int
     dots: int
+    flow: str = "none"  # none | rtscts | xonxoff
 
 
 @dataclass(frozen=True)
@@ -55,19 +56,21 @@ class TestPageSent(Result):
 
 
 def printer_profile(name: str = DEFAULT_PROFILE, mode: str | None = None,
-                    baud: int | None = None) -> PrinterProfile:
-    """A printer profile with the mode and baud asked for (``UsageError`` if unknown)."""
-    return profile(name).with_options(mode=mode, baud=baud)
+                    baud: int | None = None, flow: str | None = None) -> PrinterProfile:
+    """A printer profile with the mode, baud and flow control asked for (``UsageError``
+    if unknown)."""
+    return profile(name).with_options(mode=mode, baud=baud, flow=flow)
 
 
 def set_printer(app: AppContext, port: str, profile_name: str = DEFAULT_PROFILE,
-                mode: str | None = None, baud: int | None = None) -> PrinterInfo:
+                mode: str | None = None, baud: int | None = None,
+                flow: str | None = None) -> PrinterInfo:
     """Store the station's receipt printer (the profile and mode must exist, the port
     be named)."""
     port = text(port, Printer.port, "打印机端口", "the printer port", required=True) or ""
     with app.write() as session:
         setting = printing.set_printer(session, port, profile_name, mode, baud,
-                                       station=app.station)
+                                       station=app.station, flow=flow)
     return _printer_info(setting.port, setting.profile)
 
 
@@ -131,7 +134,7 @@ def print_test_page(port: str, prof: PrinterProfile) -> TestPageSent:
 
 
 def _printer_info(port: str, prof: PrinterProfile) -> PrinterInfo:
-    return PrinterInfo(port, prof.name, prof.mode, prof.baud, prof.dots)
+    return PrinterInfo(port, prof.name, prof.mode, prof.baud, prof.dots, prof.flow)
 
 
 # ----- the print spool ---------------------------------------------------------------------

@@ -146,13 +146,15 @@ def _probed(probe: prober.PortProbe) -> ProbedPort:
 
 @staff_cases.requires(Permission.DEVICES)
 def assign_printer(app: AppContext, staff: StaffSession, port: str, profile_name: str,
-                   mode: str | None = None, baud: int | None = None) -> PrinterInfo:
+                   mode: str | None = None, baud: int | None = None,
+                   flow: str | None = None) -> PrinterInfo:
     """Make the printer on ``port`` this station's receipt printer, saved under its
     stable name (by-id, else by-path), so a replug elsewhere still finds it."""
-    saved = store_printer(app, port_list.stable_name(port.strip()), profile_name, mode, baud)
+    saved = store_printer(app, port_list.stable_name(port.strip()), profile_name, mode, baud,
+                          flow)
     with app.write() as session:
         staff_cases.note(session, app, staff, "devices.printer", subject=saved.port,
-                         detail=f"{saved.profile} {saved.mode} {saved.baud}")
+                         detail=f"{saved.profile} {saved.mode} {saved.baud} {saved.flow}")
     return saved
 
 

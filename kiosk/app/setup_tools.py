@@ -52,7 +52,7 @@ def station_setup(app: AppContext) -> StationSetup:
         a4 = a4_setting(session, app.station)
     info = None if printer is None else PrinterInfo(
         printer.port, printer.profile.name, printer.profile.mode, printer.profile.baud,
-        printer.profile.dots)
+        printer.profile.dots, printer.profile.flow)
     buses = tuple(KeypadPortInfo(c.url, c.baud, c.rating_timeout_s, tuple(
         KeypadMapping(a, n) for a, n in sorted(c.counters.items()))) for c in configs)
     return StationSetup(app.station, info, printer is not None and _present(printer.port),

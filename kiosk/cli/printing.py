@@ -9,7 +9,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from printers.escpos.profiles import DEFAULT_PROFILE, MODES, PROFILES
+from printers.escpos.profiles import DEFAULT_PROFILE, FLOWS, MODES, PROFILES
 
 if TYPE_CHECKING:
     from kiosk.app.printer import SpoolResult
@@ -61,12 +61,14 @@ def _port_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--profile", default=DEFAULT_PROFILE, choices=sorted(PROFILES))
     p.add_argument("--mode", choices=MODES, help="text or raster (default: the profile's)")
     p.add_argument("--baud", type=int, help="baud rate (default: the profile's)")
+    p.add_argument("--flow", choices=FLOWS, help="flow control the cable carries "
+                   "(default: the profile's)")
 
 
 def _profile(args: argparse.Namespace) -> PrinterProfile:
     from kiosk.app.printer import printer_profile
 
-    return printer_profile(args.profile, args.mode, args.baud)
+    return printer_profile(args.profile, args.mode, args.baud, args.flow)
 
 
 def cmd_printer_test(ctx: Context, args: argparse.Namespace) -> None:
@@ -97,7 +99,7 @@ def cmd_devices_set_printer(ctx: Context, args: argparse.Namespace) -> None:
     _profile(args)  # an unknown profile, mode or baud is refused before the database
     # saved under the port's stable name (by-id, else by-path) when it has one
     info = assign_printer(ctx.app, console(ctx.app), args.port, args.profile, args.mode,
-                          args.baud)
+                          args.baud, args.flow)
     ctx.emit(info.to_json(), f"receipt printer of {ctx.app.station}: {info.port} "
                              f"({info.profile}, {info.mode})")
 

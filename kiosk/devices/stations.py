@@ -86,15 +86,16 @@ class PrinterSetting:
     def to_json(self) -> dict[str, Any]:
         return {"station": self.station, "port": self.port, "profile": self.profile.name,
                 "mode": self.profile.mode, "baud": self.profile.baud,
+                "flow": self.profile.flow,
                 "dots": self.profile.dots}
 
 
 def set_printer(session: Session, port: str, profile_name: str = DEFAULT_PROFILE,
                 mode: str | None = None, baud: int | None = None, *,
-                station: str | None = None) -> PrinterSetting:
-    """Store the receipt printer of ``station`` (validated: profile and mode must
-    exist, the port must not be empty)."""
-    prof = profile(profile_name).with_options(mode=mode, baud=baud)
+                station: str | None = None, flow: str | None = None) -> PrinterSetting:
+    """Store the receipt printer of ``station`` (validated: profile, mode and flow
+    control must exist, the port must not be empty); ``flow`` None: the profile's."""
+    prof = profile(profile_name).with_options(mode=mode, baud=baud, flow=flow)
     if not port.strip():
         raise UsageError("打印机端口不能为空", "the printer port must not be empty")
     name = _station(station)
@@ -106,13 +107,14 @@ def set_printer(session: Session, port: str, profile_name: str = DEFAULT_PROFILE
                       profile=prof.name, mode=prof.mode, baud=baud)
         session.add(row)
     row.port, row.profile, row.mode, row.baud = port, prof.name, prof.mode, baud
+    row.flow = flow
     session.flush()
     return PrinterSetting(port, prof, name)
 
 
 def _printer_view(row: Printer) -> PrinterSetting:
-    return PrinterSetting(row.port, profile(row.profile).with_options(mode=row.mode,
-                                                                       baud=row.baud),
+    return PrinterSetting(row.port, profile(row.profile).with_options(
+        mode=row.mode, baud=row.baud, flow=row.flow),
                           row.station)
 
 

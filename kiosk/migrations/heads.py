@@ -11,5 +11,5 @@ HEADS = frozenset({
     "0008_rating_report_index",
     "0010_complaint_register",
     "0010_kpi_rollup",
-    "0011_device_events",
+    "0012_printer_flow",
 })

@@ -32,6 +32,7 @@ class Printer(BranchScoped, Base):
     profile: Mapped[str] = mapped_column(String(40))
     mode: Mapped[str] = mapped_column(String(10))
     baud: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    flow: Mapped[str | None] = mapped_column(String(10), nullable=True)  # None: the profile's
 
 
 class PrintJob(BranchScoped, Base):

@@ -15,6 +15,7 @@ from printers.errors import UsageError
 Mode = Literal["text", "raster"]
 Flow = Literal["none", "rtscts", "xonxoff"]
 MODES: tuple[Mode, ...] = ("text", "raster")
+FLOWS: tuple[Flow, ...] = ("none", "rtscts", "xonxoff")
 MAX_BAUD = 4_000_000  # the fastest USB-serial adapters; pyserial fails above its C int
 
 
@@ -34,15 +35,20 @@ class PrinterProfile:
     write_timeout_s: float = 5.0
     mode: Mode = "text"
 
-    def with_options(self, *, mode: str | None = None, baud: int | None = None) -> PrinterProfile:
-        """A copy with the branch's mode or baud rate; refuses unknown modes."""
+    def with_options(self, *, mode: str | None = None, baud: int | None = None,
+                     flow: str | None = None) -> PrinterProfile:
+        """A copy with the branch's mode, baud rate or flow control (``none``,
+        ``rtscts``, ``xonxoff``: what the cable carries); refuses unknown values."""
+        if flow is not None and flow not in FLOWS:
+            raise UsageError(f"未知流控方式 {flow}", f"unknown flow control {flow!r} "
+                             "(none|rtscts|xonxoff)")
         if mode is not None and mode not in MODES:
             raise UsageError(f"未知打印模式 {mode}", f"unknown print mode {mode!r} (text|raster)")
         if baud is not None and not 0 < baud <= MAX_BAUD:
             raise UsageError(f"波特率 {baud} 无效（1-{MAX_BAUD}）",
                              f"invalid baud rate {baud} (1-{MAX_BAUD})")
-        return replace(self, mode=mode or self.mode,
-                       baud=baud or self.baud)
+        return replace(self, mode=mode or self.mode, baud=baud or self.baud,
+                       flow=flow or self.flow)
 
 
 PROFILES: dict[str, PrinterProfile] = {p.name: p for p in (
@@ -68,4 +74,4 @@ def profile(name: str) -> PrinterProfile:
                          f"unknown printer profile {name!r} (known: {known})") from None
 
 
-__all__ = ["DEFAULT_PROFILE", "MODES", "PROFILES", "Mode", "PrinterProfile", "profile"]
+__all__ = ["DEFAULT_PROFILE", "FLOWS", "MODES", "PROFILES", "Mode", "PrinterProfile", "profile"]

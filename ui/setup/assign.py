@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QSpinBox, 
 from kiosk.app import setup
 from kiosk.app.keypads import KeypadPortInfo
 from kiosk.app.printer import PrinterInfo
-from printers.escpos.profiles import DEFAULT_PROFILE, MODES, PROFILES
+from printers.escpos.profiles import DEFAULT_PROFILE, FLOWS, MODES, PROFILES
 from ui.admin.pages import AdminContext
 from ui.setup.parts import label
 from ui.tasks import Failure, run_task
@@ -44,12 +44,16 @@ class AssignPanel(QFrame):
         self.mode = QComboBox()
         self.mode.setObjectName("assign-mode")
         self.mode.addItems(list(MODES))
+        self.flow = QComboBox()
+        self.flow.setObjectName("assign-flow")
+        self.flow.addItems(list(FLOWS))
+        self.flow_label = QLabel()
         self.baud = QSpinBox()
         self.baud.setObjectName("assign-baud")
         self.baud.setRange(1200, 921600)
         self.baud.setMinimumWidth(160)
         for caption, field in ((self.profile_label, self.profile), (self.mode_label, self.mode),
-                               (self.baud_label, self.baud)):
+                               (self.baud_label, self.baud), (self.flow_label, self.flow)):
             self.printer_row.addWidget(caption)
             self.printer_row.addWidget(field, 1)
         layout.addLayout(self.printer_row)
@@ -77,6 +81,8 @@ class AssignPanel(QFrame):
         self.profile_label.setText(self.tr("Profile"))
         self.mode_label.setText(self.tr("Mode"))
         self.baud_label.setText(self.tr("Baud"))
+        self.flow_label.setText(self.tr("Flow control"))
+        self.flow.setAccessibleName(self.tr("Flow control"))
         for field, name in ((self.profile, self.tr("Printer profile")),
                             (self.mode, self.tr("Print mode")), (self.baud, self.tr("Baud"))):
             field.setAccessibleName(name)
@@ -105,6 +111,7 @@ class AssignPanel(QFrame):
         self._clear_keypads()
         self._show_printer_fields(True)
         self.baud.setValue(probed.baud or PROFILES[DEFAULT_PROFILE].baud)
+        self.flow.setCurrentText(PROFILES[self.profile.currentText()].flow)
         self.status.clear()
         self._titles()
         self.show()
@@ -149,8 +156,8 @@ class AssignPanel(QFrame):
         if self.probed.kind == "printer":
             run_task(setup.assign_printer, app, staff, self.probed.port,
                      self.profile.currentText(), self.mode.currentText(), self.baud.value(),
-                     owner=self, on_result=self._saved, on_error=self._failed,
-                     name="assign_printer")
+                     self.flow.currentText(), owner=self, on_result=self._saved,
+                     on_error=self._failed, name="assign_printer")
         else:
             mapping = {a: f.value() for a, f in self.counter_fields.items()}
             run_task(setup.assign_keypads, app, staff, self.probed.port, mapping,

@@ -117,7 +117,8 @@ class StationView(QWidget):
         where = info.port if found.printer_present else self.tr("%1 (not plugged in)").replace(
             "%1", info.port)
         line.setText(f"{where} · {info.profile} · {info.mode} · "
-                     + self.tr("%1 baud").replace("%1", str(info.baud)))
+                     + self.tr("%1 baud").replace("%1", str(info.baud))
+                     + " · " + self.tr("flow control %1").replace("%1", info.flow))
         layout.addWidget(line)
         self.printer_result = label("", "printer-result")
         row = QHBoxLayout()
