@@ -4,7 +4,15 @@ mode, baud) or a keypad bus (each keypad found → its counter)."""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QSpinBox,
+    QVBoxLayout,
+)
 
 from kiosk.app import setup
 from kiosk.app.keypads import KeypadPortInfo
@@ -35,7 +43,7 @@ class AssignPanel(QFrame):
         layout.addWidget(self.title)
         layout.addWidget(self.port_label)
         # printer
-        self.printer_row = QHBoxLayout()
+        self.printer_row = QGridLayout()  # two pairs a row: fits a portrait screen
         self.profile_label, self.mode_label, self.baud_label = QLabel(), QLabel(), QLabel()
         self.profile = QComboBox()
         self.profile.setObjectName("assign-profile")
@@ -52,10 +60,14 @@ class AssignPanel(QFrame):
         self.baud.setObjectName("assign-baud")
         self.baud.setRange(1200, 921600)
         self.baud.setMinimumWidth(160)
-        for caption, field in ((self.profile_label, self.profile), (self.mode_label, self.mode),
-                               (self.baud_label, self.baud), (self.flow_label, self.flow)):
-            self.printer_row.addWidget(caption)
-            self.printer_row.addWidget(field, 1)
+        pairs = ((self.profile_label, self.profile), (self.mode_label, self.mode),
+                 (self.baud_label, self.baud), (self.flow_label, self.flow))
+        for index, (caption, field) in enumerate(pairs):
+            row, column = divmod(index, 2)
+            self.printer_row.addWidget(caption, row, column * 2)
+            self.printer_row.addWidget(field, row, column * 2 + 1)
+        self.printer_row.setColumnStretch(1, 1)
+        self.printer_row.setColumnStretch(3, 1)
         layout.addLayout(self.printer_row)
         # keypads: one counter per keypad found
         self.keypad_rows = QVBoxLayout()
