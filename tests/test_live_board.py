@@ -135,3 +135,56 @@ def test_the_board_counts_open_and_overdue_complaints(open_engine: Engine,
     submit_complaint(app, "other", "新的")
     board = live_board(app)
     assert (board.complaints_open, board.complaints_overdue) == (3, 2)
+
+
+def test_the_board_shows_every_stations_devices_and_the_calendar_warning(
+        open_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kiosk.app.display import report_sound
+    from kiosk.branch.info import load_branch
+    from kiosk.devices.health import record_health
+    from kiosk.devices.keypad_ports import configure_port
+    from kiosk.models import Keypad
+
+    at(monkeypatch, 0)
+    record_health(open_engine, "K1", "printer", "problem",
+                  ("打印机缺纸", "printer is out of paper"), detail="/dev/ttyS0",
+                  at=MONDAY_10AM - timedelta(minutes=8))
+    report_sound(AppContext(open_engine, "DISPLAY"), "no audio output device")
+    with unit_of_work(open_engine, write=True) as session:
+        configure_port(session, "/dev/ttyUSB1", {1: 1}, station="C1")
+    with unit_of_work(open_engine, write=True) as session:
+        keypad = session.query(Keypad).filter_by(address=1).one()
+        keypad.online, keypad.last_seen_at = False, MONDAY_10AM - timedelta(minutes=3)
+    board = live_board(AppContext(open_engine, "ADMIN"))
+    devices = {(d.station, d.device): d for d in board.devices}
+    assert set(devices) == {("C1", "keypad 1 (counter 1)"), ("DISPLAY", "speakers"),
+                            ("K1", "printer")}
+    paper = devices[("K1", "printer")]
+    assert (paper.state, paper.problem_en, paper.since) == (
+        "problem", "printer is out of paper", "2026-11-23T09:52:00+08:00")
+    assert devices[("C1", "keypad 1 (counter 1)")].problem_en == "keypad offline"
+    speakers = devices[("DISPLAY", "speakers")]
+    assert (speakers.problem_en, speakers.since) == (
+        "calls are not spoken: no audio output device", "2026-11-23T10:00:00+08:00")
+
+    with unit_of_work(open_engine) as session:
+        gap = load_branch(session).calendar_gap(MONDAY_10AM.date())
+    assert [(w.code, w.en) for w in board.warnings] == (
+        [] if gap is None else [("calendar_gap", gap.en)])
+
+
+def test_a_branch_without_this_years_calendar_is_warned_on_the_board(
+        open_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataclasses import replace
+
+    from kiosk.branch.settings import apply_config, default_config
+
+    at(monkeypatch, 0)
+    config = default_config()
+    with unit_of_work(open_engine, write=True) as session:  # no national calendar, no own
+        apply_config(session, replace(config, settings={**config.settings,
+                                                        "national_calendar": False}))
+    board = live_board(AppContext(open_engine, "ADMIN"))
+    assert [w.code for w in board.warnings] == ["calendar_gap"]
+    assert "2026" in board.warnings[0].en
+    assert "2026" in board.warnings[0].zh

@@ -1,11 +1,12 @@
 """The admin panel's live board: every counter (status, staff, current ticket, how long
-it has been served) and every queue (waiting, the longest wait against the service's
-target), as of one instant.
+it has been served), every queue (waiting, the longest wait against the service's
+target), every station's devices (paper out, keypad offline, no audio device, since
+when), the complaints register's counts and the branch's warnings, as of one instant.
 
 One read unit of work of a constant handful of statements whatever the number of
 services, counters and days of history (the lobby snapshot's five,
-:mod:`kiosk.queue.board`'s two, and the complaints register's open and overdue count
-in one), so the board can be read again on every call-feed
+:mod:`kiosk.queue.board`'s two, the complaints register's open and overdue count in
+one, the device health's two), so the board can be read again on every call-feed
 event (bench/live_board.py, docs/BENCHMARKS.md). Durations are whole seconds as of
 ``at``; a screen adds the time since it received the board to keep them running.
 """
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 
 from kiosk.app.context import AppContext
 from kiosk.app.results import Result
+from kiosk.app.stations import DeviceState, device_states
 from kiosk.feedback.complaint_register import count_overdue
 from kiosk.queue import board as queries
 from kiosk.queue.lobby import Lobby
@@ -58,9 +60,21 @@ class BoardQueue(Result):
 
 
 @dataclass(frozen=True)
+class BoardWarning(Result):
+    """Something the branch must act on before it bites (``code``: ``calendar_gap``,
+    this year or the coming one has no holiday calendar)."""
+
+    code: str
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True)
 class LiveBoard(Result):
-    """The branch at ``at`` (ISO time with the branch's offset); the complaints not
-    closed and, of them, those past a deadline (the register's overdue rule)."""
+    """The branch at ``at`` (ISO time with the branch's offset); every station's
+    devices as last seen (``kiosk.app.stations.device_health``'s rows); the complaints
+    not closed and, of them, those past a deadline (the register's overdue rule);
+    warnings."""
 
     business_date: str
     at: str
@@ -68,6 +82,8 @@ class LiveBoard(Result):
     queues: tuple[BoardQueue, ...]
     complaints_open: int = 0
     complaints_overdue: int = 0
+    devices: tuple[DeviceState, ...] = ()
+    warnings: tuple[BoardWarning, ...] = ()
 
 
 def live_board(app: AppContext) -> LiveBoard:
@@ -81,6 +97,9 @@ def live_board(app: AppContext) -> LiveBoard:
         now = lobby.now
         complaints_open, complaints_overdue = count_overdue(session, lobby.branch.id,
                                                             lobby.today)
+        devices = device_states(session, lobby.branch)
+        gap = lobby.branch.calendar_gap(lobby.today)
+        warnings = () if gap is None else (BoardWarning("calendar_gap", gap.zh, gap.en),)
     queues = []
     for s in snap["services"]:
         longest = queries.seconds_since(oldest.get(s["code"]), now)
@@ -105,7 +124,8 @@ def live_board(app: AppContext) -> LiveBoard:
             serving_s=queries.seconds_since(held.called_at, now) if held else None))
     return LiveBoard(business_date=snap["business_date"], at=snap["at"],
                      counters=tuple(counters), queues=tuple(queues),
-                     complaints_open=complaints_open, complaints_overdue=complaints_overdue)
+                     complaints_open=complaints_open, complaints_overdue=complaints_overdue,
+                     devices=devices, warnings=warnings)
 
 
-__all__ = ["BoardCounter", "BoardQueue", "LiveBoard", "live_board"]
+__all__ = ["BoardCounter", "BoardQueue", "BoardWarning", "LiveBoard", "live_board"]

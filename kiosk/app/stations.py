@@ -10,10 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from kiosk.app.context import AppContext
 from kiosk.app.errors import database_errors
 from kiosk.app.results import Result
-from kiosk.branch.info import load_branch
+from kiosk.branch.info import BranchInfo, load_branch
 from kiosk.devices import a4, health, stations
 from kiosk.errors import UsageError
 
@@ -88,12 +90,16 @@ def list_stations(app: AppContext) -> Stations:
 def device_health(app: AppContext) -> DeviceStates:
     """Every station's devices as last seen (printers, A4 outputs, keypads)."""
     with app.read() as session:
-        branch = load_branch(session)
-        rows = health.device_health(session)
-        return DeviceStates(tuple(DeviceState(
-            h.station, h.device, h.state, h.problem_zh, h.problem_en, h.detail,
-            None if h.since is None else branch.iso(h.since),
-            None if h.checked_at is None else branch.iso(h.checked_at)) for h in rows))
+        return DeviceStates(device_states(session, load_branch(session)))
+
+
+def device_states(session: Session, branch: BranchInfo) -> tuple[DeviceState, ...]:
+    """:func:`device_health`'s rows inside the caller's unit of work (the live board)."""
+    return tuple(DeviceState(
+        h.station, h.device, h.state, h.problem_zh, h.problem_en, h.detail,
+        None if h.since is None else branch.iso(h.since),
+        None if h.checked_at is None else branch.iso(h.checked_at))
+        for h in health.device_health(session))
 
 
 @dataclass(frozen=True)
@@ -173,4 +179,4 @@ def print_a4(app: AppContext, pdf: bytes | Path, name: str | None = None) -> A4S
 
 __all__ = ["A4Device", "A4Sent", "DeviceLog", "DeviceLogEntry", "DeviceState", "DeviceStates",
            "PrinterDevice", "StationInfo", "Stations", "device_health", "device_log",
-           "list_stations", "print_a4", "set_a4"]
+           "device_states", "list_stations", "print_a4", "set_a4"]

@@ -1,4 +1,6 @@
-"""The live board page: every counter and every queue, refreshed from the call feed.
+"""The live board page: the branch's warnings, the complaints register's counts, every
+counter, every queue, every station's devices, refreshed from the call feed; and the
+ticket desk (``ui.admin.board_tickets``) below.
 
 The board is read (``kiosk.app.live_board``) when the page is shown, again after
 every call-feed event (a read already running is followed by one more, never more:
@@ -13,13 +15,15 @@ import time
 from typing import Any
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.app.live_board import BoardCounter, BoardQueue, LiveBoard, live_board
 from kiosk.staff.permissions import Permission
 from ui import i18n
 from ui.admin.board_grid import BoardGrid
-from ui.admin.board_notices import ComplaintNotice
+from ui.admin.board_notices import ComplaintNotice, WarningList, device_level, device_row
+from ui.admin.board_tickets import TicketDesk
 from ui.admin.pages import AdminContext, AdminPage
 from ui.tasks import Failure, Task, run_task
 
@@ -53,6 +57,7 @@ class BoardPage(AdminPage):
         self.problem.setProperty("kind", "alert")
         self.problem.setWordWrap(True)
         self.problem.hide()
+        self.warnings = WarningList()
         self.complaints = ComplaintNotice()
         self.complaints.open_register.connect(
             lambda: self.open_page.emit("complaints", {"view": "overdue"}))
@@ -65,16 +70,22 @@ class BoardPage(AdminPage):
         self.queues_note = QLabel()
         self.queues_note.setProperty("kind", "muted")
         self.queues_note.setWordWrap(True)
-        for widget in (self.status, self.problem, self.complaints, self.counters_title,
-                       self.counters,
-                       self.queues_title, self.queues, self.queues_note):
+        self.devices_title = QLabel()
+        self.devices_title.setProperty("kind", "title")
+        self.devices = BoardGrid("board-devices", wrap=frozenset({3}))
+        self.devices.grid.setColumnStretch(3, 1)
+        self.tickets = TicketDesk(context)
+        self.tickets.changed.connect(self.refresh)
+        for widget in (self.status, self.problem, self.warnings, self.complaints,
+                       self.counters_title, self.counters, self.queues_title, self.queues,
+                       self.queues_note, self.devices_title, self.devices, self.tickets):
             layout.addWidget(widget)
         layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidget(body)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        outer.addWidget(scroll)
+        self.scroll = QScrollArea()
+        self.scroll.setWidget(body)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        outer.addWidget(self.scroll)
         self.tick_timer = QTimer(self)
         self.tick_timer.setInterval(TICK_MS)
         self.tick_timer.timeout.connect(self.redraw)
@@ -85,6 +96,12 @@ class BoardPage(AdminPage):
         context.feed_lost.connect(self._feed_lost)
         context.feed_restored.connect(self.refresh)
         self.retranslate()
+
+    NARROW_PX = 1300
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        self.tickets.set_narrow(event.size().width() < self.NARROW_PX)
+        super().resizeEvent(event)
 
     # -- reading ----------------------------------------------------------------------
 
@@ -101,6 +118,7 @@ class BoardPage(AdminPage):
 
     def reset(self) -> None:
         self.leave()
+        self.tickets.reset()
         if self._task is not None:
             self._task.cancel()
             self._task = None
@@ -128,6 +146,7 @@ class BoardPage(AdminPage):
         self._task, self._failure = None, None
         self.board, self._received = board, time.monotonic()
         self.problem.hide()
+        self.tickets.set_services(board.queues)
         self.redraw()
         self._next()
 
@@ -151,10 +170,12 @@ class BoardPage(AdminPage):
         board = self.board
         self.complaints.show_board(board, allowed=self.context.logged_in
                                    and self.staff.can(Permission.COMPLAINTS))
+        self.warnings.show_warnings(board.warnings if board else ())
         if board is None:
             self.status.setText(self.tr("Reading the board…"))
             self.counters.set_rows([])
             self.queues.set_rows([])
+            self.devices.set_rows([])
             return
         extra = self._elapsed()
         self.status.setText(self.tr("Business day %1 · read at %2").replace(
@@ -164,6 +185,8 @@ class BoardPage(AdminPage):
                                 for c in board.counters])
         self.queues.set_rows([self._queue_row(q, extra) for q in board.queues],
                              [self._queue_level(q, extra) for q in board.queues])
+        self.devices.set_rows([device_row(d, board.business_date) for d in board.devices],
+                              [device_level(d) for d in board.devices])
 
     def _counter_row(self, counter: BoardCounter, extra: int) -> list[str]:
         status = {"open": self.tr("Open"), "paused": self.tr("Paused"),
@@ -209,6 +232,13 @@ class BoardPage(AdminPage):
                                          "Target and estimate in minutes; a queue whose "
                                          "longest wait has passed its target is marked."))
         self.queues.set_empty_text(self.tr("No services are set up."))
+        self.devices_title.setText(self.tr("Devices"))
+        self.devices.set_headers([self.tr("Station"), self.tr("Device"), self.tr("State"),
+                                  self.tr("Problem"), self.tr("Since")])
+        self.devices.set_empty_text(self.tr("No station has reported a device yet."))
+        self.devices.setAccessibleName(self.tr("Devices"))
+        if self.board is not None:
+            self.tickets.set_services(self.board.queues)
         self.counters.setAccessibleName(self.tr("Counters"))
         self.queues.setAccessibleName(self.tr("Queues"))
         self.redraw()

@@ -34,7 +34,9 @@ class BoardGrid(QFrame):
         self.empty = QLabel()
         self.empty.setProperty("kind", "muted")
         self.empty.hide()
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        # A grid whose cells wrap grows to the height its wrapped lines need at its width.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum if wrap
+                           else QSizePolicy.Policy.Maximum)
 
     def set_headers(self, texts: Sequence[str]) -> None:
         if len(texts) != len(self.headers):

@@ -1,13 +1,89 @@
-"""What the live board points out beside counters and queues: the complaints register's
-open and overdue counts (a button opens the register on its overdue list)."""
+"""What the live board points out beside counters and queues: the branch's warnings
+(no holiday calendar for the coming year), the complaints register's open and overdue
+counts (a button opens the register on its overdue list), and how each station's
+devices are (the rows of the devices grid: paper out, keypad offline, no audio device,
+since when)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+import re
 
-from kiosk.app.live_board import LiveBoard
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from kiosk.app.live_board import BoardWarning, LiveBoard
+from kiosk.app.stations import DeviceState
+from ui import i18n
 from ui.widgets import TouchButton
+
+DEVICES = {"printer": QT_TRANSLATE_NOOP("BoardDevices", "receipt printer"),
+           "a4": QT_TRANSLATE_NOOP("BoardDevices", "A4 output"),
+           "speakers": QT_TRANSLATE_NOOP("BoardDevices", "call speakers")}
+STATES = {"ok": QT_TRANSLATE_NOOP("BoardDevices", "OK"),
+          "problem": QT_TRANSLATE_NOOP("BoardDevices", "Problem"),
+          "unknown": QT_TRANSLATE_NOOP("BoardDevices", "Not seen yet")}
+KEYPAD_NAME = QT_TRANSLATE_NOOP("BoardDevices", "keypad %1 (counter %2)")
+KEYPAD = re.compile(r"keypad (\d+) \(counter (\d+)\)")
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("BoardDevices", text)
+
+
+def device_name(device: str) -> str:
+    """``printer`` -> 小票打印机; ``keypad 3 (counter 2)`` -> 评价器 3（2 号窗口）."""
+    keypad = KEYPAD.fullmatch(device)
+    if keypad:
+        return _tr(KEYPAD_NAME).replace("%1", keypad[1]).replace("%2", keypad[2])
+    return _tr(DEVICES[device]) if device in DEVICES else device
+
+
+def since_text(since: str | None, today: str) -> str:
+    """``HH:MM`` today, ``MM-DD HH:MM`` before; ``—`` never seen."""
+    if since is None:
+        return "—"
+    return since[11:16] if since[:10] == today else since[5:16].replace("T", " ")
+
+
+def device_row(device: DeviceState, today: str) -> list[str]:
+    zh = i18n.current_language() == "zh_CN"
+    problem = (device.problem_zh if zh else device.problem_en) or "—"
+    since = since_text(device.since, today) if device.state != "ok" else "—"
+    return [device.station, device_name(device.device),
+            _tr(STATES.get(device.state, device.state)), problem, since]
+
+
+def device_level(device: DeviceState) -> str:
+    return {"problem": "error", "unknown": "warning"}.get(device.state, "")
+
+
+class WarningList(QWidget):
+    """The branch's warnings, one line each, in the current language."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("board-warnings")
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.setContentsMargins(0, 0, 0, 0)
+        self.labels: list[QLabel] = []
+        self._warnings: tuple[BoardWarning, ...] = ()
+        self.hide()
+
+    def show_warnings(self, warnings: tuple[BoardWarning, ...]) -> None:
+        self._warnings = warnings
+        while len(self.labels) > len(warnings):
+            self.labels.pop().deleteLater()
+        while len(self.labels) < len(warnings):
+            label = QLabel()
+            label.setProperty("kind", "alert")
+            label.setWordWrap(True)
+            self.layout_.addWidget(label)
+            self.labels.append(label)
+        zh = i18n.current_language() == "zh_CN"
+        for label, warning in zip(self.labels, warnings, strict=True):
+            label.setObjectName(f"warning-{warning.code}")
+            label.setText(warning.zh if zh else warning.en)
+        self.setVisible(bool(warnings))
 
 
 class ComplaintNotice(QWidget):
@@ -37,6 +113,11 @@ class ComplaintNotice(QWidget):
         self.setVisible(allowed and board is not None)
         self.retranslate()
 
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
     def retranslate(self) -> None:
         self.button.setText(self.tr("Overdue complaints"))
         if self._counts is None:
@@ -51,4 +132,5 @@ class ComplaintNotice(QWidget):
             self.label.style().polish(self.label)
 
 
-__all__ = ["ComplaintNotice"]
+__all__ = ["ComplaintNotice", "WarningList", "device_level", "device_name", "device_row",
+           "since_text"]

@@ -11,12 +11,16 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import QLineEdit
+from sqlalchemy import select
 
 from kiosk.app import AppContext
 from kiosk.app import complaint_register as register
 from kiosk.app import staff as staff_app
 from kiosk.app.complaints import submit_complaint
 from kiosk.branch.settings import apply_config, default_config
+from kiosk.devices.health import record_health
+from kiosk.devices.keypad_ports import configure_port
+from kiosk.models import Keypad
 from kiosk.queue.lobby import Lobby
 from kiosk.staff.permissions import StaffSession
 from ui.admin.login import AdminLogin
@@ -51,7 +55,29 @@ def demo_app(workdir: Path) -> AppContext:
     for minutes, action, args in plan:
         with app.write() as session:
             getattr(Lobby(session, now=TOUR_NOW + timedelta(minutes=minutes)), action)(*args)
+    devices(app)
     return app
+
+
+def devices(app: AppContext) -> None:
+    """The kiosk out of paper since 10:12, a keypad offline, the display without sound,
+    the counter PC's printer fine."""
+    engine = app.engine
+    record_health(engine, "KIOSK-1", "printer", "problem",
+                  ("打印机缺纸", "printer is out of paper"), detail="/dev/ttyS0",
+                  at=TOUR_NOW - timedelta(minutes=18))
+    record_health(engine, "COUNTER-4", "printer", "ok", detail="/dev/ttyUSB0",
+                  at=TOUR_NOW - timedelta(minutes=1))
+    record_health(engine, "DISPLAY", "speakers", "problem",
+                  ("叫号语音无法播放", "calls are not spoken: no audio output device"),
+                  detail="audio output", at=TOUR_NOW - timedelta(minutes=44))
+    with app.write() as session:
+        configure_port(session, "/dev/ttyUSB1", {1: 1, 4: 4}, station="COUNTERS")
+    with app.write() as session:
+        for keypad in session.scalars(select(Keypad)):
+            offline = keypad.address == 4
+            keypad.online = not offline
+            keypad.last_seen_at = TOUR_NOW - timedelta(minutes=7 if offline else 0)
 
 
 def complaints(app: AppContext) -> None:
@@ -99,6 +125,11 @@ def tour(camera: Any) -> None:
         camera.take("login")
         window.start_session(supervisor())
         camera.take("board")
+        board = window.desk.page("board")
+        board.tickets.search_field.setText("D")
+        board.tickets.search()
+        board.scroll.verticalScrollBar().setValue(board.scroll.verticalScrollBar().maximum())
+        camera.take("board-tickets")
         window.desk.open("complaints", reference=handed)
         camera.take("complaints")
     finally:
