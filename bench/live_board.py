@@ -6,7 +6,10 @@ after every call-feed event) on a branch with a year of history and a busy morni
 The database holds ``--days`` of ``seed-demo`` history (SQLite: copied from a cached
 seed in bench/out/, made on first use; PostgreSQL: seeded each run), then today at
 10:00: 300 tickets taken since 08:30, six counters open, one paused, four customers at
-counters. Each sample is one whole read as the page runs it (its own read unit of
+counters; the complaints register with two complaints a day over the history (the last
+three weeks' open, the rest closed) and every station's devices (a kiosk out of paper,
+the display's speakers, a keypad at each of the six counters, one offline). Each
+sample is one whole read as the page runs it (its own read unit of
 work, the result built); the first read is left out (settings cache). Target (issue
 12): a board refresh <= 20 ms on both backends (p99 is reported against it).
 """
@@ -86,6 +89,42 @@ def busy_morning(engine: Engine) -> None:
         act(20 - counter, "call_next", counter, f"S{counter:04d}")
 
 
+def register_and_devices(engine: Engine, days: int) -> None:
+    """Two complaints a day for ``days`` (closed unless received in the last 21 days),
+    device health for five stations and a keypad at each of the six counters."""
+    from kiosk.branch.info import load_branch
+    from kiosk.devices.health import record_health
+    from kiosk.devices.keypad_ports import configure_port
+    from kiosk.feedback.complaints import deadlines, receive_complaint
+    from kiosk.models import Keypad
+
+    with unit_of_work(engine, write=True) as session:
+        branch = load_branch(session)
+        for day in range(days, 0, -1):
+            for hour in (1, 5):
+                when = TODAY_10AM - timedelta(days=day, hours=hour)
+                row = receive_complaint(session, "waiting", "等候时间太长", now=when)
+                # the history's day (the branch has already reached today's)
+                row.business_date = branch.business_date(when)
+                due = deadlines(branch, row.business_date)
+                row.feedback_due, row.reply_due, row.decision_due = (
+                    due.feedback, due.reply, due.decision)
+                if day > 21:
+                    row.state, row.owner, row.first_owner = "closed", "S9001", "S9001"
+    record_health(engine, "KIOSK-1", "printer", "problem",
+                  ("打印机缺纸", "printer is out of paper"), at=TODAY_10AM)
+    record_health(engine, "DISPLAY", "speakers", "problem",
+                  ("叫号语音无法播放", "calls are not spoken"), at=TODAY_10AM)
+    for station in ("COUNTER-1", "COUNTER-2", "ADMIN"):
+        record_health(engine, station, "printer", "ok", at=TODAY_10AM)
+    with unit_of_work(engine, write=True) as session:
+        configure_port(session, "/dev/ttyUSB1", {n: n for n in range(1, 7)},
+                       station="COUNTERS")
+    with unit_of_work(engine, write=True) as session:
+        for keypad in session.scalars(select(Keypad)):
+            keypad.online, keypad.last_seen_at = keypad.address != 4, TODAY_10AM
+
+
 def measure(engine: Engine, reads: int) -> tuple[list[float], list[float]]:
     """Wall-clock and CPU time (this thread: the SQLite engine runs in it, a PostgreSQL
     server does not) of each read, in ms."""
@@ -108,6 +147,7 @@ def run(name: str, url: str, args: argparse.Namespace, cache: Path | None) -> No
     os.environ["KIOSK_NOW"] = TODAY_10AM.isoformat()
     try:
         busy_morning(engine)
+        register_and_devices(engine, args.days)
         with unit_of_work(engine) as session:
             tickets = session.scalar(select(func.count()).select_from(Ticket)) or 0
         board = live_board(AppContext(engine, "ADMIN"))
@@ -115,7 +155,9 @@ def run(name: str, url: str, args: argparse.Namespace, cache: Path | None) -> No
         samples, cpu = measure(engine, args.reads)
         verdict = "met" if percentile(samples, 99) <= 20 else "MISSED"
         print(f"  {tickets:,} tickets in the database, {waiting} waiting now, "
-              f"{sum(1 for c in board.counters if c.ticket)} at counters")
+              f"{sum(1 for c in board.counters if c.ticket)} at counters; "
+              f"{board.complaints_open} complaints open ({board.complaints_overdue} "
+              f"overdue), {len(board.devices)} devices")
         print(f"  live_board wall: p50 {percentile(samples, 50):.2f} ms  p99 "
               f"{percentile(samples, 99):.2f} ms  max {max(samples):.2f} ms  n={len(samples)}"
               f"  (target <= 20 ms: {verdict})")

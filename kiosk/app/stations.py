@@ -99,7 +99,7 @@ def device_states(session: Session, branch: BranchInfo) -> tuple[DeviceState, ..
         h.station, h.device, h.state, h.problem_zh, h.problem_en, h.detail,
         None if h.since is None else branch.iso(h.since),
         None if h.checked_at is None else branch.iso(h.checked_at))
-        for h in health.device_health(session))
+        for h in health.device_health(session, branch))
 
 
 @dataclass(frozen=True)

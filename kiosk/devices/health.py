@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, bindparam, select
 from sqlalchemy.orm import Session
 
 from kiosk import clock
-from kiosk.branch.info import load_branch
+from kiosk.branch.info import BranchInfo, load_branch
 from kiosk.db import unit_of_work
 from kiosk.models import DeviceEventRow, DeviceHealthRow, Keypad, KeypadEvent, KeypadPort
 
@@ -106,17 +106,21 @@ def _store(session: Session, station: str, device: str, state: str,
     row.detail, row.checked_at = detail, now
 
 
-def device_health(session: Session) -> list[DeviceHealth]:
+# Built once with bound parameters: the admin board reads them on every call-feed event.
+_ROWS = select(DeviceHealthRow).where(DeviceHealthRow.branch_id == bindparam("bid"))
+_KEYPADS = (select(Keypad, KeypadPort).join(KeypadPort, KeypadPort.id == Keypad.port_id)
+            .where(Keypad.branch_id == bindparam("bid")))
+
+
+def device_health(session: Session, branch: BranchInfo | None = None) -> list[DeviceHealth]:
     """Every station's devices as last seen, by station then device: the printers and
-    A4 outputs from their reports, the keypads from the keypad service's records."""
-    branch = load_branch(session)
+    A4 outputs from their reports, the keypads from the keypad service's records
+    (``branch``: the caller's, already loaded in this unit of work)."""
+    branch = branch or load_branch(session)
     result = [DeviceHealth(r.station, r.device, r.state, r.problem_zh, r.problem_en,
                            r.detail, r.since, r.checked_at)
-              for r in session.scalars(select(DeviceHealthRow).where(
-                  DeviceHealthRow.branch_id == branch.id))]
-    for keypad, port in session.execute(
-            select(Keypad, KeypadPort).join(KeypadPort, KeypadPort.id == Keypad.port_id)
-            .where(Keypad.branch_id == branch.id)):
+              for r in session.scalars(_ROWS, {"bid": branch.id})]
+    for keypad, port in session.execute(_KEYPADS, {"bid": branch.id}):
         name = f"keypad {keypad.address} (counter {keypad.counter_number})"
         seen = keypad.last_seen_at
         if keypad.online:
