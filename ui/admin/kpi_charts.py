@@ -72,6 +72,8 @@ class KpiChart(QChartView):
         axis.setLabelFormat("%.0f")
         axis.setLabelsFont(self._font(0.8))
         axis.setTickCount(6)
+        if value_max is None:
+            axis.applyNiceNumbers()  # 0, 2000, 4000... rather than 0, 1562, 3124...
         return axis
 
     def _floor(self, floor: float | None, name: str, first: float, last: float,

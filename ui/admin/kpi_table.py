@@ -46,8 +46,10 @@ class KpiTable(QTableWidget):
         self.verticalHeader().setVisible(False)
         self.setWordWrap(False)
         header = self.horizontalHeader()
+        # every column as wide as its text; the table scrolls sideways on a narrow
+        # screen rather than cutting a name
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
         self._rows: list[KpiFigures] = []
         self._total: KpiFigures | None = None
         self.retranslate()
@@ -80,8 +82,10 @@ class KpiTable(QTableWidget):
 
     def _fit_height(self) -> None:
         rows = min(max(1, self.rowCount()), MAX_VISIBLE_ROWS)
-        height = self.horizontalHeader().height() + 2 * self.frameWidth() + sum(
-            self.rowHeight(i) for i in range(min(rows, self.rowCount())))
+        header = self.horizontalHeader()
+        height = max(header.height(), header.sizeHint().height()) + 2 * self.frameWidth() \
+            + self.horizontalScrollBar().sizeHint().height() + sum(
+                self.rowHeight(i) for i in range(min(rows, self.rowCount())))
         if self.rowCount() == 0:
             height += self.verticalHeader().defaultSectionSize()
         self.setFixedHeight(height + 4)
@@ -94,9 +98,9 @@ class KpiTable(QTableWidget):
         self.setHorizontalHeaderItem(0, QTableWidgetItem(text))
 
     def retranslate(self) -> None:
-        headings = [self.tr("Issued"), self.tr("Served"), self.tr("Average wait"),
-                    self.tr("90% waited at most"), self.tr("Called within target"),
-                    self.tr("Average handling"), self.tr("No-show rate"),
+        headings = [self.tr("Issued"), self.tr("Served"), self.tr("Average\nwait"),
+                    self.tr("90% waited\nat most"), self.tr("Called within\ntarget"),
+                    self.tr("Average\nhandling"), self.tr("No-show\nrate"),
                     self.tr("Satisfaction"), self.tr("Participation")]
         for j, text in enumerate(headings, start=1):
             self.setHorizontalHeaderItem(j, QTableWidgetItem(text))
