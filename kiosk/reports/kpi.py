@@ -12,11 +12,13 @@ participation are the rating report's own definitions
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 
-from sqlalchemy import Integer, func, literal, select, union_all
+from sqlalchemy import String, cast, func, literal, null, select, union_all
 from sqlalchemy.orm import Session
 
 from kiosk.branch.info import BranchInfo
@@ -138,7 +140,7 @@ def compute(session: Session, branch: BranchInfo, first: date, last: date, *, to
                          f"{', '.join(DIMENSIONS)}")
     kpi_filter = kpi_filter or KpiFilter()
     plan = plan_days(session, branch, first, last, today)
-    query = _Query(session, branch, first, last, plan, kpi_filter)
+    query = _Query(session, branch, first, last, plan, kpi_filter, breakdowns)
     total = query.rows(None)
     return KpiSet(
         first=first, last=last, filter=kpi_filter,
@@ -147,75 +149,144 @@ def compute(session: Session, branch: BranchInfo, first: date, last: date, *, to
         by_hour=query.hours(), plan=plan)
 
 
+def _typed(dimension: str, key: str | None) -> Key:
+    """A breakdown key read back as text (the percentiles' one statement) as its type."""
+    if key is None:
+        return None
+    if dimension == "day":
+        return date.fromisoformat(str(key)[:10])
+    if dimension == "counter":
+        return int(key)
+    return key
+
+
+Keys = list[tuple[str, Callable[[Any], Any]]]
+
+
 class _Query:
-    """The period's rows: rollup tables for rolled days, the grain for the rest."""
+    """The period's figures: the rollup tables for rolled-up days and the grain computed
+    from the tickets for the rest. Each is summed on its own (the rollup table grouped
+    straight off its index), then the sums are added up: one statement per figure."""
 
     def __init__(self, session: Session, branch: BranchInfo, first: date, last: date,
-                 plan: DayPlan, kpi_filter: KpiFilter) -> None:
+                 plan: DayPlan, kpi_filter: KpiFilter, breakdowns: tuple[str, ...]) -> None:
         self.session, self.branch, self.plan = session, branch, plan
         self.first, self.last, self.filter = first, last, kpi_filter
+        self.breakdowns = breakdowns
 
-    def _source(self, table: Any, columns: list[str], live: list[Any]) -> Any:
-        stored = select(*[table.c[name] for name in columns]).where(
-            table.c.branch_id == self.branch.id, table.c.business_date >= self.first,
-            table.c.business_date <= self.last)
+    def _sources(self, table: Any, live: list[Any]) -> list[tuple[Any, list[Any]]]:
+        """(rows, conditions) of the rollup table and of each statement of ``live``."""
+        stored = [table.c.branch_id == self.branch.id, table.c.business_date >= self.first,
+                  table.c.business_date <= self.last]
         if self.plan.unrolled:
             # a day another station rolls up while this request reads (PostgreSQL reads
             # each statement afresh) is still counted once: from the tickets, as planned
-            stored = stored.where(table.c.business_date.not_in(self.plan.unrolled))
-        rows = union_all(stored, *live).subquery("period") if live else stored.subquery()
-        return rows, self.filter.conditions(rows)
+            stored.append(table.c.business_date.not_in(self.plan.unrolled))
+        sources = [(table, stored + self.filter.conditions(table))]
+        for i, statement in enumerate(live):
+            rows = statement.subquery(f"live_{i}")
+            sources.append((rows, self.filter.conditions(rows)))
+        return sources
 
-    def _days(self) -> Any:
+    @staticmethod
+    def _sum(sources: list[tuple[Any, list[Any]]], keys: Keys, measures: list[str],
+             materialized: str = "") -> Any:
+        """``measures`` summed by ``keys`` in each source, then across them; as a
+        materialised common table expression of that name if given (used several
+        times by one statement, computed once)."""
+        parts = []
+        for rows, conditions in sources:
+            grouped = [make(rows) for _, make in keys]
+            parts.append(select(*[g.label(label) for g, (label, _) in zip(grouped, keys,
+                                                                          strict=True)],
+                                *[func.sum(rows.c[m]).label(m) for m in measures])
+                         .where(*conditions).group_by(*grouped))
+        if len(parts) == 1:
+            statement = parts[0]
+        else:
+            both = union_all(*parts).subquery()
+            outer = [both.c[label] for label, _ in keys]
+            statement = (select(*outer, *[func.sum(both.c[m]).label(m) for m in measures])
+                         .group_by(*outer))
+        if materialized:
+            return statement.cte(materialized).prefix_with("MATERIALIZED")
+        return statement.subquery()
+
+    @cached_property
+    def _day_sources(self) -> list[tuple[Any, list[Any]]]:
         live = [day_grain(self.branch.id, self.plan.unrolled)] if self.plan.unrolled else []
-        return self._source(KpiDay.__table__, [*GRAIN, *MEASURES], live)
+        return self._sources(KpiDay.__table__, live)
 
-    def _waits(self) -> Any:
+    @cached_property
+    def _wait_sources(self) -> list[tuple[Any, list[Any]]]:
         live = [wait_grain(self.branch.id, self.plan.unrolled)] if self.plan.unrolled else []
-        return self._source(KpiWait.__table__, [*GRAIN, "wait_min", "tickets"], live)
+        return self._sources(KpiWait.__table__, live)
 
     def rows(self, dimension: str | None) -> list[KpiRow]:
         """Sums and 90th percentile per value of ``dimension`` (None: one row)."""
-        rows, where = self._days()
-        key = rows.c[DIMENSIONS[dimension]] if dimension else literal(None)
-        statement = select(key.label("key"), *[
-            func.coalesce(func.sum(rows.c[name]), 0).label(name) for name in MEASURES])
-        statement = statement.where(*where)
-        if dimension:
-            statement = statement.group_by(key)
-        p90 = self.p90(dimension)
+        keys: Keys = [("key", lambda r: r.c[DIMENSIONS[dimension]])] if dimension else []
+        sums = self._sum(self._day_sources, keys, list(MEASURES))
+        statement = select(sums.c.key if dimension else literal(None).label("key"), *[
+            func.coalesce(sums.c[name], 0).label(name) for name in MEASURES])
+        p90 = self._p90.get(dimension or "total", {})
         found = [KpiRow(key=row.key, wait_p90_min=p90.get(row.key),
                         **{name: int(row[i + 1]) for i, name in enumerate(MEASURES)})
                  for row in self.session.execute(statement)]
+        if not found:  # no row at all in the period
+            found = [] if dimension else [KpiRow(key=None)]
         return sorted(found, key=lambda r: (r.key is None, r.key))
 
-    def p90(self, dimension: str | None) -> dict[Key, int]:
-        """90th percentile wait (nearest rank, whole minutes) per value of ``dimension``:
-        the smallest minute by which 90 % of the called tickets had been called."""
-        rows, where = self._waits()
-        key = rows.c[DIMENSIONS[dimension]] if dimension else literal(0, Integer)
-        counted = (select(key.label("key"), rows.c.wait_min,
-                          func.sum(rows.c.tickets).label("n"))
-                   .where(*where).group_by(key, rows.c.wait_min).subquery("counted"))
+    @cached_property
+    def _p90(self) -> dict[str, dict[Key, int]]:
+        """90th percentile wait (nearest rank, whole minutes) of the period and per value
+        of each breakdown asked for: the smallest minute by which 90 % of the called
+        tickets had been called. One statement; when service, counter or staff are asked
+        for, the period's histogram is first summed over its days (a few thousand rows
+        whatever the period) and they are counted from that."""
+        wait: Keys = [("wait_min", lambda r: r.c.wait_min)]
+        others = [d for d in self.breakdowns if d != "day"]
+        sources = self._wait_sources
+        if others:
+            grain: Keys = [(c, lambda r, c=c: r.c[c]) for c in GRAIN[1:]]  # type: ignore[misc]
+            collapsed = self._sum(sources, grain + wait, ["tickets"], "collapsed")
+            sources = [(collapsed, [])]
+
+        def per(name: str, found: list[tuple[Any, list[Any]]], column: str | None) -> Any:
+            keys: Keys = [("key", lambda r: r.c[column])] if column else []
+            sums = self._sum(found, keys + wait, ["tickets"])
+            # one column of keys for every breakdown: as text (read back by _typed)
+            return select(literal(name, String).label("dimension"),
+                          cast(sums.c.key, String).label("key") if column else
+                          null().label("key"),
+                          sums.c.wait_min, sums.c.tickets.label("n"))
+
+        parts = [per("total", sources, None)]
+        parts += [per(d, sources, DIMENSIONS[d]) for d in others]
+        if "day" in self.breakdowns:  # the one breakdown that needs every day's rows
+            parts.append(per("day", self._wait_sources, "business_date"))
+        counted = union_all(*parts).subquery("counted")
+        group = [counted.c.dimension, counted.c.key]
         running = select(
-            counted.c.key, counted.c.wait_min,
-            func.sum(counted.c.n).over(partition_by=counted.c.key,
+            counted.c.dimension, counted.c.key, counted.c.wait_min,
+            func.sum(counted.c.n).over(partition_by=group,
                                        order_by=counted.c.wait_min).label("cum"),
-            func.sum(counted.c.n).over(partition_by=counted.c.key).label("total"),
+            func.sum(counted.c.n).over(partition_by=group).label("total"),
         ).subquery("running")
-        statement = (select(running.c.key, func.min(running.c.wait_min))
+        statement = (select(running.c.dimension, running.c.key, func.min(running.c.wait_min))
                      .where(running.c.cum * 10 >= running.c.total * 9)
-                     .group_by(running.c.key))
-        found = {k: int(v) for k, v in self.session.execute(statement)}
-        return found if dimension else {None: found[0]} if 0 in found else {}
+                     .group_by(running.c.dimension, running.c.key))
+        found: dict[str, dict[Key, int]] = {}
+        for dimension, key, minutes in self.session.execute(statement):
+            found.setdefault(dimension, {})[_typed(dimension, key)] = int(minutes)
+        return found
 
     def hours(self) -> tuple[tuple[int, int], ...]:
         live = [hour_grain(self.branch.id, days, offset)
                 for offset, days in by_offset(self.branch.timezone,
                                               self.plan.unrolled).items()]
-        rows, where = self._source(KpiHour.__table__, [*GRAIN, "hour", "issued"], live)
-        statement = (select(rows.c.hour, func.sum(rows.c.issued)).where(*where)
-                     .group_by(rows.c.hour).order_by(rows.c.hour))
+        sums = self._sum(self._sources(KpiHour.__table__, live),
+                         [("hour", lambda r: r.c.hour)], ["issued"])
+        statement = select(sums.c.hour, sums.c.issued).order_by(sums.c.hour)
         return tuple((int(h), int(n)) for h, n in self.session.execute(statement) if n)
 
 

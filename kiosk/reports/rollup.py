@@ -51,14 +51,15 @@ def calendar(first: date, last: date) -> list[date]:
 
 def plan_days(session: Session, branch: BranchInfo, first: date, last: date,
               today: date) -> DayPlan:
-    """Sort the days ``first``..``last`` into rolled, ready and live (two queries)."""
+    """Sort the days ``first``..``last`` into rolled, ready and live (two queries; the
+    second looks only at the days not rolled up, usually the last few)."""
     rolled = set(session.scalars(select(KpiRollup.business_date).where(
         KpiRollup.branch_id == branch.id, KpiRollup.business_date >= first,
         KpiRollup.business_date <= last)))
-    still_open = set(session.scalars(select(Ticket.business_date).distinct().where(
-        Ticket.branch_id == branch.id, Ticket.business_date >= first,
-        Ticket.business_date <= last, Ticket.status.in_(OPEN_STATES))))
     days = [d for d in calendar(first, last) if d not in rolled]
+    still_open = set(session.scalars(select(Ticket.business_date).distinct().where(
+        Ticket.branch_id == branch.id, Ticket.business_date >= min(days),
+        Ticket.business_date <= max(days), Ticket.status.in_(OPEN_STATES)))) if days else set()
     return DayPlan(
         rolled=tuple(sorted(rolled)),
         ready=tuple(d for d in days if d < today and d not in still_open),
