@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 from kiosk import clock
 from kiosk.app import AppContext
 from kiosk.staff.permissions import Permission, StaffSession
+from ui import tasks
 from ui.admin.pages import AdminContext, AdminPage, PageEntry
 from ui.admin.window import AdminWindow
 
@@ -81,6 +82,8 @@ def admin_window(qtbot: QtBot, app: AppContext, **kwargs: Any) -> Iterator[Admin
     try:
         yield window
     finally:
+        # a read a feed event started just before the end is delivered, not left over
+        qtbot.waitUntil(lambda: not tasks.pending_tasks(), timeout=60_000)
         window.allow_close = True
         window.close()
         assert window.feed is None
