@@ -259,3 +259,22 @@ def _left() -> Any:
     from PySide6.QtCore import Qt
 
     return Qt.MouseButton.LeftButton
+
+
+def test_a_chart_of_many_rows_is_drawn_as_lines_with_its_floor(qtbot: QtBot) -> None:
+    """A year by day would be hairline bars: more than MAX_BAR_CATEGORIES rows become
+    lines; a day with nothing to divide leaves a gap, the floor stays a line."""
+    from ui.admin.kpi_charts import MAX_BAR_CATEGORIES, KpiChart
+
+    chart = KpiChart("test-chart")
+    qtbot.addWidget(chart)
+    days = [f"day {i}" for i in range(MAX_BAR_CATEGORIES + 1)]
+    values: list[float | None] = [80.0] * len(days)
+    values[3] = None
+    chart.show_bars("Satisfaction", days, [("rate", values)], value_max=100, floor=70,
+                    floor_name="floor")
+    assert chart.series_kinds() == ["line", "line"]
+    assert chart.series_values() == {"rate": values, "floor": [70]}
+    assert "rate: 80, 80, 80, —" in chart.accessibleDescription()
+    chart.show_bars("Satisfaction", days[:5], [("rate", values[:5])], value_max=100)
+    assert chart.series_kinds() == ["bar"]
