@@ -13,6 +13,8 @@ Then, as the admin panel runs them (each a whole application-layer call, timed):
 - the roll-up of the history (once: what the first KPI request after seeding pays);
 - the KPI page for the year (``kiosk.app.reports.kpis``: every figure by service, as
   the page opens; and by day, the breakdown with the most rows), one month, today;
+  and (SQLite run only: it does not depend on the backend) the page's own drawing of
+  the year by day on the GUI thread (table and charts, offscreen);
 - the monthly report with its charts, PDF alone and PDF+CSV
   (``kiosk.app.report_files.write_report``), for the last whole month; the daily report;
 - ``kiosk report monthly --month M --pdf F --csv F`` end to end (a new process).
@@ -133,7 +135,28 @@ def show(name: str, samples: tuple[list[float], list[float]],
           f"   CPU here {statistics.median(cpu):8.1f} ms   n={len(wall)}{verdict}", flush=True)
 
 
-def measure(label: str, url: str, days: int, repeat: int) -> None:
+def page_draw(app: AppContext, staff: object, year: Period, repeat: int) -> None:
+    """The KPI page's own share (GUI thread, offscreen): the year by day (365 rows in
+    the table, the charts as lines) drawn from a report already read."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from ui.admin.kpi_page import KpiPage
+    from ui.admin.pages import AdminContext
+    from ui.app import create_app
+
+    create_app(keyboard=False)
+    context = AdminContext(app)
+    context.set_staff(staff)  # type: ignore[arg-type]
+    page = KpiPage(context)
+    page.resize(1600, 1000)
+    page.show()
+    page.set_breakdown("day", refresh=False)
+    report = kpis(app, staff, year, breakdowns=("day",))  # type: ignore[arg-type]
+    show("KPI page drawing the year by day (GUI)", timed(lambda: page._show(report), repeat),
+         1000)
+    page.close()
+
+
+def measure(label: str, url: str, days: int, repeat: int, *, draw: bool = False) -> None:
     app = AppContext.open(url, station="BENCH")
     staff = console(app)
     with app.read() as session:
@@ -166,6 +189,8 @@ def measure(label: str, url: str, days: int, repeat: int) -> None:
         app, staff, month, breakdowns=("service",)), repeat))
     show("KPI page, today (from the tickets)", timed(lambda: kpis(
         app, staff, Period.day(today), breakdowns=("service",)), repeat))
+    if draw:
+        page_draw(app, staff, year, repeat)
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder)
         show(f"monthly report {month.label}, PDF", timed(lambda: write_report(
@@ -192,7 +217,7 @@ def main() -> None:
     if not args.skip_sqlite:
         fresh = CACHE / f"kpi-{args.days}d-run.db"
         shutil.copy(cached, fresh)  # nothing rolled up yet
-        measure("SQLite", f"sqlite:///{fresh}", args.days, args.repeat)
+        measure("SQLite", f"sqlite:///{fresh}", args.days, args.repeat, draw=True)
         fresh.unlink()
     if not args.skip_postgres:
         from tests.pg import PostgresServer
