@@ -209,3 +209,13 @@ def test_a_supervisor_reveals_the_contact_audited_without_the_value(app: AppCont
         from kiosk.models import AuditEntry
         details = [f"{r.subject} {r.detail}" for r in session.scalars(select(AuditEntry))]
     assert all(PHONE not in d for d in details)
+
+
+def test_staff_enter_a_complaint_under_their_number(app: AppContext) -> None:
+    supervisor = login(app, "S9001", "supervisor")
+    info = register.enter_complaint(app, supervisor, "service", "解释不清", phone=PHONE,
+                                    consent=True)
+    assert (info.source, info.entered_by, info.contact) == ("staff", "S9001", "138****5678")
+    assert actions(app) == [("S9001", "complaint.add", info.reference)]
+    with pytest.raises(NotPermitted):
+        register.enter_complaint(app, login(app, "S0101", "counter"), "service", "x")

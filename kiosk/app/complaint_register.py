@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from kiosk import clock
 from kiosk.app import privacy
-from kiosk.app.complaints import ComplaintInfo, _info
+from kiosk.app.complaints import ComplaintInfo, _info, submit_complaint
 from kiosk.app.context import AppContext
 from kiosk.app.results import Result
 from kiosk.app.staff import note, requires
@@ -223,6 +223,17 @@ def update_complaint(app: AppContext, staff: StaffSession, reference: str, *,
     return _step(app, staff, reference, "update", change)
 
 
+@requires(Permission.COMPLAINTS)
+def enter_complaint(app: AppContext, staff: StaffSession, category: str, text: str, *,
+                    phone: str | None = None, consent: bool = False,
+                    ticket: str | None = None) -> ComplaintInfo:
+    """A complaint a customer makes to ``staff`` (at the desk, on the phone): received
+    like the kiosk's, entered by ``staff`` (audited ``complaint.add``, the phone
+    masked), the call-back phone kept only with the customer's ``consent``."""
+    return submit_complaint(app, category, text, phone=phone or None, consent=consent,
+                            source="staff", entered_by=staff.number, ticket=ticket or None)
+
+
 @requires(Permission.REVEAL)
 def reveal_contact(app: AppContext, staff: StaffSession, reference: str) -> str:
     """The complaint's call-back phone in clear (audited, never the value); empty when
@@ -233,5 +244,6 @@ def reveal_contact(app: AppContext, staff: StaffSession, reference: str) -> str:
 
 
 __all__ = ["VIEWS", "ComplaintStep", "RegisterEntry", "RegisterList", "complaint_entry",
+           "enter_complaint",
            "hand_over_complaint", "register_list", "reveal_contact", "take_complaint",
            "update_complaint"]

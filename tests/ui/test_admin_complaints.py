@@ -190,3 +190,35 @@ def test_only_roles_with_the_register_reach_the_page() -> None:
     assert "complaints" in reachable_pages(session("supervisor"))
     assert "complaints" not in reachable_pages(session("technician"))
     assert reachable_pages(session("counter")) == []
+
+
+def test_staff_enter_a_complaint_for_a_customer_masked_and_audited(
+        qtbot: QtBot, window: AdminWindow, app: AppContext) -> None:
+    page = open_register(qtbot, window)
+    assert not page.form.isVisible()
+    qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
+    form = page.form
+    assert form.isVisible()
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)  # no category yet
+    assert window.banner.level == "error"
+    qtbot.mouseClick(form.category_buttons["service"], Qt.MouseButton.LeftButton)
+    form.text.setPlainText("柜员没有解释清楚理赔流程")
+    form.phone.setText("139-1234-5678")            # no consent: refused, text kept
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: form._task is None, timeout=WAIT_MS)
+    assert window.banner.level == "error"
+    assert form.text.toPlainText() == "柜员没有解释清楚理赔流程"
+    form.consent.setChecked(True)
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not form.isVisible() and page.detail.entry is not None
+                    and page.detail.entry.complaint.category == "service", timeout=WAIT_MS)
+    entry = page.detail.entry
+    assert entry is not None
+    ref = entry.complaint.reference
+    assert (entry.complaint.source, entry.complaint.entered_by) == ("staff", "S9001")
+    assert entry.complaint.contact == "139****5678"
+    assert ref in page.rows
+    assert form.text.toPlainText() == ""
+    assert find_unmasked(screen_text(window)) == []
+    assert [(who, subject) for who, action, subject, _ in audit_rows(app)
+            if action == "complaint.add"] == [("S9001", ref)]

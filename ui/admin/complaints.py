@@ -1,6 +1,8 @@
 """The complaints register page (首问责任制): the list by view (open, overdue, mine,
 closed, all) with the branch's open and overdue counts, overdue complaints marked,
-and the complaint chosen on the right (below in portrait): ``ui.admin.complaints_detail``.
+and the complaint chosen on the right (below in portrait): ``ui.admin.complaints_detail``;
+New complaint opens the form for one a customer makes to staff
+(``ui.admin.complaints_new``).
 
 Everything is read through ``kiosk.app.complaint_register`` in tasks; phones are masked
 in every line (the use cases mask them) unless a supervisor reveals one contact, which
@@ -30,6 +32,7 @@ from kiosk.app import complaint_register as register
 from kiosk.app.complaint_register import RegisterEntry, RegisterList
 from ui import i18n
 from ui.admin.complaints_detail import ComplaintDetail, overdue_name, state_name
+from ui.admin.complaints_new import NewComplaint
 from ui.admin.pages import AdminContext, AdminPage
 from ui.tasks import Failure, Task, run_task
 from ui.widgets import TouchButton
@@ -74,6 +77,13 @@ class ComplaintsPage(AdminPage):
             filters.addWidget(button)
             self.view_buttons[view] = button
         filters.addStretch(1)
+        self.new_button = TouchButton(kind="primary")
+        self.new_button.setObjectName("new-complaint-open")
+        self.new_button.clicked.connect(self.open_form)
+        self.form = NewComplaint(context)
+        self.form.hide()
+        self.form.saved.connect(self._entered)
+        self.form.closed.connect(self.form.hide)
         self.counts = QLabel()
         self.counts.setObjectName("complaint-counts")
         self.counts.setWordWrap(True)
@@ -96,9 +106,19 @@ class ComplaintsPage(AdminPage):
         self.split = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.split.setSpacing(24)
         self.split.addWidget(scrolled(list_body), 1)
-        self.split.addWidget(scrolled(self.detail), 1)
+        right = QWidget()  # the form on top of the detail, both scrolled
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.setSpacing(16)
+        right_layout.addWidget(self.form)
+        right_layout.addWidget(self.detail, 1)
+        self.right = scrolled(right)
+        self.split.addWidget(self.right, 1)
         outer.addLayout(filters)
-        outer.addWidget(self.counts)
+        counts_row = QHBoxLayout()
+        counts_row.addWidget(self.counts, 1)
+        counts_row.addWidget(self.new_button)
+        outer.addLayout(counts_row)
         outer.addWidget(self.problem)
         outer.addLayout(self.split, 1)
         self.retranslate()
@@ -121,7 +141,20 @@ class ComplaintsPage(AdminPage):
         self._task = self._entry_task = None
         self.view, self.listing, self._wanted = "open", None, None
         self.detail.reset()
+        self.form.reset()
+        self.form.hide()
         self._fill()
+
+    def open_form(self) -> None:
+        """The form for a complaint a customer makes to staff."""
+        self.form.show()
+        self.right.verticalScrollBar().setValue(0)
+        self.form.text.setFocus()
+
+    def _entered(self, reference: str) -> None:
+        self.form.hide()
+        self._wanted = reference
+        self.show_view("open")
 
     def show_view(self, view: str) -> None:
         """List the complaints of ``view`` (read in a task)."""
@@ -219,6 +252,7 @@ class ComplaintsPage(AdminPage):
         for view, button in self.view_buttons.items():
             button.setText(QCoreApplication.translate("ComplaintsPage", VIEWS[view]))
         self.empty.setText(self.tr("No complaints in this list."))
+        self.new_button.setText(self.tr("New complaint"))
         if self.listing is not None:
             for entry in self.listing.entries:
                 self.rows[entry.complaint.reference].setText(self.row_text(entry))

@@ -132,6 +132,11 @@ def tour(camera: Any) -> None:
         camera.take("board-tickets")
         window.desk.open("complaints", reference=handed)
         camera.take("complaints")
+        page = window.desk.page("complaints")
+        page.open_form()
+        page.form.choose("service")
+        page.form.text.setPlainText("客户来电：柜员没有解释清楚理赔流程")
+        camera.take("complaint-new")
     finally:
         os.environ.pop("KIOSK_NOW", None)
         app.close()
