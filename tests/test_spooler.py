@@ -210,7 +210,13 @@ def test_a_screen_taking_a_ticket_gets_its_answer_within_its_print_bound(
         assert taken.print is not None
         assert (taken.print.status, taken.print.printed) == ("queued", False)
         assert "not confirmed yet" in taken.print.reason_en
-        assert spooler_for(branch, STATION).runs == 0  # still trying the port
+        # the answer did not wait for the spool, which keeps the job: still sending to
+        # the port, or queued for its next try (never failed, never dropped)
+        with unit_of_work(branch) as session:
+            (job,) = printing.jobs(session, station=STATION)
+        assert job.id == taken.print.job
+        assert job.state in ("sending", "queued")
+        assert spooler_for(branch, STATION).running
     finally:
         stop_spoolers(branch)  # what app.close() does before disposing the engine
     assert job_states(branch) == {"A001": "queued"}

@@ -18,6 +18,7 @@ from printers.kp1 import codec as kp1
 from printers.simulators.keypad_bus import FakeKeypadBus
 from tests.conftest import MONDAY_10AM
 from tests.ui.counter_support import branch_app, logged_in, press, take
+from ui import tasks
 from ui.counter.states import CounterState
 from ui.counter.window import CounterWindow
 
@@ -69,5 +70,7 @@ def test_a_call_from_the_counters_keypad_shows_on_the_terminal_at_once(
         press(qtbot, window, "finish")
         assert window.state is CounterState.DESK  # the keypad asks for the rating
         assert "理赔 1" in window.desk_screen.queues.text()
+        # a view read a feed event started (the keypad's finish) is delivered in the test
+        qtbot.waitUntil(lambda: not tasks.pending_tasks(), timeout=30_000)
     finally:
         window.stop_feed()
