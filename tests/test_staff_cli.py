@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import update
@@ -123,3 +124,37 @@ def test_audit_by_date_and_purge_dry_run_then_run(sqlite_url: str) -> None:
     assert "would erase 0 records" in text.stdout
     actions = [e["action"] for e in one_json(kiosk(sqlite_url, "audit", "--json"))["entries"]]
     assert actions.count("personal_data.purge") == 2  # runs are audited, dry runs not
+
+
+@pytest.mark.slow
+def test_a_staff_board_photo_is_set_refused_when_not_an_image_and_removed(
+        sqlite_url: str, tmp_path: Path) -> None:
+    assert kiosk(sqlite_url, "staff", "add", "S0401", "--name", "王小明", "--role", "counter",
+                 pin="2580").returncode == 0
+    png = tmp_path / "s0401.png"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
+    text = tmp_path / "notes.txt"
+    text.write_text("not a photo")
+
+    def has_photo() -> bool:
+        listed = one_json(kiosk(sqlite_url, "staff", "list", "--json"))["staff"]
+        return bool(listed[0]["has_photo"])
+
+    done = kiosk(sqlite_url, "staff", "photo", "S0401", str(png), "--json")
+    assert done.returncode == 0, done.stderr
+    assert one_json(done)["has_photo"] is True
+    assert has_photo()
+    refused = kiosk(sqlite_url, "staff", "photo", "S0401", str(text))
+    assert refused.returncode == 2
+    assert "PNG or JPEG" in refused.stderr
+    assert has_photo()  # the refused file changed nothing
+    missing = kiosk(sqlite_url, "staff", "photo", "S0401", str(tmp_path / "none.png"))
+    assert missing.returncode == 2
+    assert "cannot read the photo" in missing.stderr
+    removed = kiosk(sqlite_url, "staff", "photo", "S0401", "--remove", "--json")
+    assert removed.returncode == 0, removed.stderr
+    assert not has_photo()
+    audit = one_json(kiosk(sqlite_url, "audit", "--json"))
+    photo_steps = [e for e in audit["entries"] if e["subject"] == "S0401"
+                   and "photo" in e["action"] + e["detail"]]
+    assert len(photo_steps) == 2, audit

@@ -12,6 +12,7 @@ import argparse
 import getpass
 import sys
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk.errors import UsageError
@@ -34,6 +35,12 @@ def register(commands: Commands) -> None:
             ("login", cmd_staff_login, "check a PIN (read from standard input)")]:
         p = commands.add(staff, name, handler, help_text)
         p.add_argument("number")
+    p = commands.add(staff, "photo", cmd_staff_photo,
+                     "set the staff-board photo (PNG or JPEG) or remove it")
+    p.add_argument("number")
+    photo = p.add_mutually_exclusive_group(required=True)
+    photo.add_argument("file", nargs="?", type=Path, help="the photo file")
+    photo.add_argument("--remove", action="store_true", help="remove the photo")
 
     p = commands.add(commands.top, "audit", cmd_audit, "the audit log of staff actions")
     p.add_argument("--from", dest="start", type=_date, help="first local date YYYY-MM-DD")
@@ -99,6 +106,21 @@ def cmd_staff_enabled(ctx: Context, args: argparse.Namespace) -> None:
     enable = args.staff_command == "enable"
     view = staff.set_enabled(ctx.app, staff.console(ctx.app), args.number, enable)
     ctx.emit(view.to_json(), f"{view.number} {'enabled' if enable else 'disabled'}")
+
+
+def cmd_staff_photo(ctx: Context, args: argparse.Namespace) -> None:
+    from kiosk.app import staff
+
+    data = None
+    if not args.remove:
+        try:
+            data = args.file.read_bytes()
+        except OSError as exc:
+            raise UsageError(f"无法读取照片文件 {args.file}：{exc.strerror}",
+                             f"cannot read the photo {args.file}: {exc.strerror}",
+                             code="bad_photo") from exc
+    view = staff.set_photo(ctx.app, staff.console(ctx.app), args.number, data)
+    ctx.emit(view.to_json(), f"{view.number}: photo {'set' if view.has_photo else 'removed'}")
 
 
 def cmd_staff_login(ctx: Context, args: argparse.Namespace) -> None:
