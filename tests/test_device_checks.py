@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import time
 import tty
 from collections.abc import Iterator
 from pathlib import Path
@@ -36,10 +37,16 @@ def grabber(tmp_path: Path, name: str, port: str | None) -> subprocess.Popen[byt
     shutil.copy(shutil.which("sleep") or "/bin/sleep", program)
     stdin = open(port, "rb") if port else subprocess.DEVNULL  # noqa: SIM115
     try:
-        return subprocess.Popen([str(program), "300"], stdin=stdin)
+        process = subprocess.Popen([str(program), "300"], stdin=stdin)
     finally:
         if port:
             stdin.close()  # type: ignore[union-attr]
+    # Popen returns before the child has exec'd: until then /proc shows python's name
+    comm = Path(f"/proc/{process.pid}/comm")
+    deadline = time.monotonic() + 30
+    while comm.read_text().strip() != name[:15] and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return process
 
 
 def test_modemmanager_holding_a_port_is_named_with_the_fix(tmp_path: Path,
