@@ -25,7 +25,9 @@ as it did from SQLite.
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
@@ -41,6 +43,13 @@ from sqlalchemy.orm import Session
 from kiosk.errors import KioskError, UsageError
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# SQLite's automatic checkpoint, inside a writer's commit: only a backstop (40 MB of WAL
+# at the default page size) for when :func:`checkpoint_if_due` cannot run.
+WAL_AUTOCHECKPOINT_PAGES = 10_000
+# WAL frames not yet in the database after which a writer checkpoints, lock released.
+CHECKPOINT_AFTER_FRAMES = 500
+
+log = logging.getLogger(__name__)
 
 
 def default_url() -> str:
@@ -97,6 +106,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT_PAGES}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -203,3 +213,51 @@ def unit_of_work(engine: Engine, *, write: bool = False) -> Iterator[Session]:
             raise
         finally:
             session.close()
+    if write:
+        checkpoint_if_due(engine)
+
+
+def wal_backlog(engine: Engine) -> int | None:
+    """WAL frames not yet copied into the database file, from the wal-index header in
+    the ``-shm`` file (https://www.sqlite.org/walformat.html: ``mxFrame`` at byte 16,
+    ``nBackfill`` at byte 96, native byte order). A read without a lock, good enough
+    to decide whether to checkpoint; None when there is no such file to read."""
+    path = writer_lock_path(engine)
+    if path is None:
+        return None
+    try:
+        fd = os.open(f"{engine.url.database}-shm", os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        header = os.pread(fd, 100, 0)
+    finally:
+        os.close(fd)
+    if len(header) < 100:
+        return None
+    max_frame = int.from_bytes(header[16:20], sys.byteorder)
+    backfilled = int.from_bytes(header[96:100], sys.byteorder)
+    return max(0, max_frame - backfilled)
+
+
+def checkpoint_if_due(engine: Engine) -> bool:
+    """Copy the WAL into the database if its backlog passed
+    :data:`CHECKPOINT_AFTER_FRAMES`; called with the writer lock released. A
+    ``PASSIVE`` checkpoint waits for nobody: if another process is checkpointing, or
+    a reader still needs old frames, it copies what it can (the next one finishes).
+    Returns whether it ran."""
+    backlog = wal_backlog(engine)
+    if backlog is None or backlog < CHECKPOINT_AFTER_FRAMES:
+        return False
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        cursor.fetchall()
+        cursor.close()
+    except Exception as exc:  # the write itself is committed: never fail it over this
+        log.warning("WAL checkpoint of %s did not run: %s", engine.url.database, exc)
+        return False
+    finally:
+        raw.close()
+    return True
