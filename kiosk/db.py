@@ -14,23 +14,20 @@ lock taken: its busy handler sleeps 1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, the
 100 ms at a time and tries again, so with eight kiosks writing at once a waiting
 writer slept up to a second while the lock, held a few milliseconds at a time, was
 free most of that sleep (docs/BENCHMARKS.md, "Writers that queue"). A write unit of
-work therefore first takes a blocking OS lock (``flock``) on a file beside the
-database (``kiosk.db.writer-lock``) and only then ``BEGIN IMMEDIATE``; it releases it
-after the commit or rollback. The kernel wakes a waiting writer the moment the lock
-is released, and drops the lock of a process that dies, so a crash never leaves it
-held. A writer that waits longer than the busy timeout gets a "database busy" error,
-as it did from SQLite.
+work therefore first takes the writer lock beside the database (a blocking OS lock
+the kernel hands on the moment it is released, taken in turn: :mod:`kiosk.writer_lock`)
+and only then ``BEGIN IMMEDIATE``; it releases it after the commit or rollback. A
+writer that waits longer than the busy timeout gets a "database busy" error, as it
+did from SQLite.
 """
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import os
 import sys
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +37,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session
 
-from kiosk.errors import KioskError, UsageError
+from kiosk.errors import UsageError
+from kiosk.writer_lock import writer_lock as hold_writer_lock
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # SQLite's automatic checkpoint, inside a writer's commit: only a backstop (40 MB of WAL
@@ -135,64 +133,16 @@ def writer_lock_path(engine: Engine) -> Path | None:
     return Path(f"{database}.writer-lock")
 
 
-@contextmanager
 def writer_lock(engine: Engine, timeout_s: float = SQLITE_BUSY_TIMEOUT_MS / 1000
-                ) -> Iterator[None]:
-    """Hold the database's writer lock (SQLite file databases; nothing otherwise).
-
-    Every acquisition opens the file anew, so two threads of one process exclude
-    each other as two processes do; closing the file releases the lock.
+                ) -> AbstractContextManager[None]:
+    """Hold the database's writer lock, in turn (:mod:`kiosk.writer_lock`; SQLite files
+    only, nothing otherwise).
 
     Raises:
         KioskError: another writer held the lock for ``timeout_s`` (code
             ``database_busy``).
     """
-    path = writer_lock_path(engine)
-    held: set[Path] = _held.__dict__.setdefault("paths", set())
-    if path is None or path in held:  # a unit of work inside one of this thread's own
-        yield
-        return
-    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o664)
-    try:
-        _lock_file(fd, path, timeout_s)
-        held.add(path)
-        try:
-            yield
-        finally:
-            held.discard(path)
-    finally:
-        os.close(fd)
-
-
-# The lock files this thread holds: a unit of work opened inside another one of the
-# same thread must not wait for its own caller.
-_held = threading.local()
-
-
-def _lock_file(fd: int, path: Path, timeout_s: float) -> None:
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return
-    except BlockingIOError:
-        pass
-    # Somebody writes: wait in the kernel, which wakes us when the lock is released.
-    # flock has no timeout, so the blocking call runs on a helper thread; if it gives
-    # up, closing the file (the caller does) drops the lock the moment it is granted.
-    granted = threading.Event()
-    failure: list[OSError] = []
-
-    def wait() -> None:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-        except OSError as exc:  # the file was closed after we gave up
-            failure.append(exc)
-        granted.set()
-
-    threading.Thread(target=wait, name="sqlite writer lock", daemon=True).start()
-    if not granted.wait(timeout_s) or failure:
-        raise KioskError("数据库忙，请稍后再试",
-                         f"the database is busy: another writer held {path.name} for "
-                         f"{timeout_s:g} s", code="database_busy")
+    return hold_writer_lock(writer_lock_path(engine), timeout_s)
 
 
 @contextmanager
