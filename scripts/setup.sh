@@ -55,6 +55,9 @@ if [ ! -f "$stamp" ]; then
   rm -f .venv/.installed-*
   touch "$stamp"
 fi
+# Bytecode for the project's own modules, so a kiosk starts without compiling them
+# (its user may not be allowed to write __pycache__ beside the code).
+.venv/bin/python -m compileall -q kiosk printers ui resources >/dev/null
 
 # The zh_CN translations (.ts/.qm) are build outputs of the catalogue in
 # resources/translations/zh_CN/ (docs/ui.md); a string without Chinese fails here.
