@@ -8,6 +8,8 @@ import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +30,21 @@ with unit_of_work(make_engine(sys.argv[1]), write=True) as session:
     print("holding", flush=True)
     time.sleep(600)
 """
+
+
+@contextmanager
+def process(script: str, *args: str) -> Iterator[subprocess.Popen[str]]:
+    """``python -c script args`` with its stdout piped; killed and reaped at the end."""
+    proc = subprocess.Popen([sys.executable, "-c", script, *args], stdout=subprocess.PIPE,
+                            text=True)
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
+        if proc.stdout is not None:
+            proc.stdout.close()
 
 
 def test_the_lock_file_sits_beside_a_sqlite_file_only(engine: Engine, sqlite_url: str) -> None:
@@ -91,9 +108,7 @@ def test_a_unit_of_work_inside_one_of_the_same_thread_does_not_wait_for_itself(
 
 def test_a_writer_killed_while_holding_the_lock_does_not_block_the_next(
         engine: Engine, sqlite_url: str) -> None:
-    holder = subprocess.Popen([sys.executable, "-c", HOLD_UNTIL_KILLED, sqlite_url],
-                              stdout=subprocess.PIPE, text=True)
-    try:
+    with process(HOLD_UNTIL_KILLED, sqlite_url) as holder:
         assert holder.stdout is not None
         assert holder.stdout.readline().strip() == "holding"
         with pytest.raises(KioskError) as busy, writer_lock(engine, timeout_s=0.2):
@@ -105,9 +120,3 @@ def test_a_writer_killed_while_holding_the_lock_does_not_block_the_next(
             pass  # granted: the kernel dropped the dead writer's lock
         with unit_of_work(engine, write=True) as session:
             assert Lobby(session, now=MONDAY_10AM).take("claims").number == "D001"
-    finally:
-        if holder.poll() is None:
-            holder.kill()
-            holder.wait(10)
-        if holder.stdout is not None:
-            holder.stdout.close()

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -19,6 +17,7 @@ from kiosk.db import writer_lock, writer_lock_path
 from kiosk.errors import KioskError
 from kiosk.writer_lock import COUNTER, queue_path
 from tests.keypad_support import wait_until
+from tests.test_writer_lock import process
 
 QUEUE_AND_HOLD = """
 import sys, time
@@ -118,20 +117,12 @@ def test_a_writer_killed_in_the_queue_does_not_block_the_next(
     behind = threading.Thread(target=queue_behind)
     with writer_lock(engine):
         start = queued(engine)
-        waiter = subprocess.Popen([sys.executable, "-c", QUEUE_AND_HOLD, sqlite_url],
-                                  stdout=subprocess.PIPE, text=True)
-        try:
+        with process(QUEUE_AND_HOLD, sqlite_url) as waiter:
             wait_until(lambda: queued(engine) == start + 1, timeout=30)
             behind.start()
             wait_until(lambda: queued(engine) == start + 2)
             os.kill(waiter.pid, signal.SIGKILL)
             waiter.wait(10)
             assert not got.is_set()  # still behind A
-        finally:
-            if waiter.poll() is None:
-                waiter.kill()
-                waiter.wait(10)
-            if waiter.stdout is not None:
-                waiter.stdout.close()
     assert got.wait(10)
     behind.join(10)
