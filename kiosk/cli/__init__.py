@@ -8,9 +8,15 @@ Contract (scripts and tests depend on it):
   commands, one object per line) on stdout, errors included.
 
 Each subsystem adds its commands in its own module with a ``register(commands)``
-function, listed in ``COMMAND_MODULES``. A higher layer that the core must not import
-(the screens: ``kiosk run``) adds its own command modules the same way, by name:
-``main(extra_modules=["ui.cli"])``.
+function, listed in :mod:`kiosk.cli.index` with every top-level command, its help and
+the modules adding to it: the parser lists them all but imports only the modules of
+the command named on the command line (a module imports what its commands need). A
+higher layer that the core must not import (the screens: ``kiosk run``) adds its own
+command modules the same way, by name: ``main(extra_modules=["ui.cli"])``; those are
+imported for every command, so they import what their handlers need in the handlers.
+
+No SQLAlchemy here: a command that does not need it (``kiosk queue`` on an up-to-date
+SQLite file) must not pay for its import.
 """
 
 from __future__ import annotations
@@ -19,34 +25,23 @@ import argparse
 import importlib
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, cast
 
-from sqlalchemy import Engine
-from sqlalchemy.exc import DBAPIError
-
+from kiosk.cli.index import COMMANDS, Entry, modules_of
 from kiosk.errors import ConfigError, DeviceError, KioskError, RuleRefused, UsageError
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
     from kiosk.app import AppContext
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_REFUSED, EXIT_DEVICE = 0, 1, 2, 3, 4
+    _SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
+else:
+    _SubParsers = argparse._SubParsersAction
 
-COMMAND_MODULES = [
-    "kiosk.cli.core",
-    "kiosk.cli.printing",
-    "kiosk.cli.claims",
-    "kiosk.cli.keypads",
-    "kiosk.cli.watch",
-    "kiosk.cli.stations",
-    "kiosk.cli.display",
-    "kiosk.cli.staff",
-    "kiosk.cli.complaints",
-    "kiosk.cli.complaint_register",
-    "kiosk.cli.setup",
-    "kiosk.cli.reports",
-]
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_REFUSED, EXIT_DEVICE = 0, 1, 2, 3, 4
 
 Handler = Callable[["Context", argparse.Namespace], Any]
 
@@ -96,34 +91,84 @@ class Context:
 
 
 class Commands:
-    """Registry the command modules add their sub-commands to."""
+    """Registry the command modules add their sub-commands to.
 
-    def __init__(self, subparsers: Any, common: argparse.ArgumentParser) -> None:
+    With an ``index`` (:data:`kiosk.cli.index.COMMANDS`) its top-level commands exist
+    before any module registers, in the index's order and with its help; a module
+    adding to one fills that parser in, and :meth:`load` registers the modules of one
+    command. ``created`` records what the modules registered themselves added at the
+    top level (the index's test compares them)."""
+
+    def __init__(self, subparsers: Any, common: argparse.ArgumentParser,
+                 index: Mapping[str, Entry] | None = None) -> None:
         self._subparsers = subparsers
         self.common = common
         self._groups: dict[tuple[str, ...], Any] = {}
+        self._indexed: dict[str, argparse.ArgumentParser] = {
+            name: subparsers.add_parser(name, help=entry.help,
+                                        parents=[common] if entry.kind == "command" else [])
+            for name, entry in (index or {}).items()}
+        self._loaded: set[str] = set()
+        self.created: dict[str, tuple[str, str]] = {}
 
     def group(self, *path: str, help: str = "") -> Any:
         """The sub-command group at ``path`` (``"devices", "set"``), made on first use,
         so several modules can add commands to one group."""
+        if len(path) == 1:
+            self._record(path[0], "group", help)
         if path in self._groups:
             return self._groups[path]
-        parent = self.group(*path[:-1]) if len(path) > 1 else self._subparsers
-        parser = parent.add_parser(path[-1], help=help)
+        if len(path) == 1 and path[0] in self._indexed:
+            parser = self._indexed[path[0]]
+        else:
+            parent = self.group(*path[:-1]) if len(path) > 1 else self._subparsers
+            parser = parent.add_parser(path[-1], help=help)
         dest = "_".join(path) + "_command"
         self._groups[path] = parser.add_subparsers(dest=dest, required=True, metavar="COMMAND")
         return self._groups[path]
 
     def add(self, subparsers: Any, name: str, handler: Handler,
             help: str) -> argparse.ArgumentParser:
-        parser: argparse.ArgumentParser = subparsers.add_parser(
-            name, help=help, parents=[self.common])
+        parser: argparse.ArgumentParser
+        if subparsers is self._subparsers:
+            self._record(name, "command", help)
+        if subparsers is self._subparsers and name in self._indexed:
+            parser = self._indexed[name]
+        else:
+            parser = subparsers.add_parser(name, help=help, parents=[self.common])
         parser.set_defaults(handler=handler)
         return parser
 
     @property
     def top(self) -> Any:
         return self._subparsers
+
+    def load(self, command: str) -> None:
+        """Import and register the modules that add to ``command`` (nothing for a
+        command outside the index: an extra module's, registered already)."""
+        if command not in COMMANDS:
+            return
+        for module in modules_of(command):
+            if module not in self._loaded:
+                self._loaded.add(module)
+                importlib.import_module(module).register(self)
+
+    def _record(self, name: str, kind: str, help: str) -> None:
+        first_kind, first_help = self.created.get(name, (kind, ""))
+        self.created[name] = (first_kind, first_help or help)
+
+
+class _TopLevel(_SubParsers):
+    """The top-level commands: imports the modules of the one named on the command
+    line just before argparse hands it the rest of the line."""
+
+    commands: Commands | None = None
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        if self.commands is not None and values:
+            self.commands.load(values[0])
+        super().__call__(parser, namespace, values, option_string)
 
 
 class _CommandLineError(Exception):
@@ -141,7 +186,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser(extra_modules: Sequence[str] = ()) -> argparse.ArgumentParser:
-    """The whole command line: the core's ``COMMAND_MODULES``, then ``extra_modules``
+    """The whole command line: the core's commands (:data:`kiosk.cli.index.COMMANDS`,
+    their modules imported when one of them is parsed), then ``extra_modules``
     (importable module names, each with a ``register(commands)`` function)."""
     parser = _Parser(
         prog="kiosk", description="Lobby Kiosk: queue and service kiosk of an insurance branch")
@@ -153,9 +199,11 @@ def build_parser(extra_modules: Sequence[str] = ()) -> argparse.ArgumentParser:
                              "KIOSK_STATION, else the host name)")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--json", action="store_true", help="print one JSON object")
-    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    commands = Commands(subparsers, common)
-    for name in [*COMMAND_MODULES, *extra_modules]:
+    subparsers = cast(_TopLevel, parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", action=_TopLevel))
+    commands = Commands(subparsers, common, COMMANDS)
+    subparsers.commands = commands
+    for name in extra_modules:
         importlib.import_module(name).register(commands)
     return parser
 
@@ -225,9 +273,13 @@ def main(argv: Sequence[str] | None = None, *, extra_modules: Sequence[str] = ()
         return _report(ctx, exc, EXIT_DEVICE)
     except KioskError as exc:
         return _report(ctx, exc, EXIT_FAILED)
-    except DBAPIError as exc:
+    except Exception as exc:
         # The use cases translate database failures themselves; this is the net for a
         # driver error raised outside them. A value too large is a usage error (2).
+        # SQLAlchemy raised it only if it was imported: this module does not import it.
+        sqlalchemy_errors = sys.modules.get("sqlalchemy.exc")
+        if sqlalchemy_errors is None or not isinstance(exc, sqlalchemy_errors.DBAPIError):
+            raise
         from kiosk.app.errors import translate
 
         error = translate(exc, _database_url(ctx))

@@ -9,12 +9,14 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kiosk.devices.voice import Announcement, VoiceSettings, call_announcement
-from kiosk.devices.voice_render import VoiceRenderer
 from kiosk.errors import DeviceError, KioskError, UsageError
 
 if TYPE_CHECKING:
     from kiosk.cli import Commands, Context
+    from kiosk.devices.voice import Announcement, VoiceSettings
+
+# The kiosk script imports this module for every command it runs: what ``say`` needs
+# is imported when it runs.
 
 NO_DEVICE_HINT = ("start the sound server (pulseaudio --start, or pipewire-pulse) in the "
                   "kiosk's session, and check the speakers are plugged in and not muted")
@@ -37,6 +39,7 @@ def branch_voice_settings(ctx: Context) -> VoiceSettings:
 
     from kiosk.branch.info import load_branch
     from kiosk.db import unit_of_work
+    from kiosk.devices.voice import VoiceSettings
 
     try:
         with unit_of_work(ctx.engine) as session:
@@ -49,6 +52,9 @@ def branch_voice_settings(ctx: Context) -> VoiceSettings:
 
 
 def cmd_say(ctx: Context, args: argparse.Namespace) -> None:
+    from kiosk.devices.voice import call_announcement
+    from kiosk.devices.voice_render import VoiceRenderer
+
     settings = branch_voice_settings(ctx)
     announcement = call_announcement(args.number, args.counter, settings, recall=args.recall)
     summary = {"number": announcement.number, "counter": announcement.counter,
