@@ -1,17 +1,19 @@
 """Cold start of a command on an up-to-date database.
 
-    .venv/bin/python bench/cold_start.py [--runs 20]
+    .venv/bin/python bench/cold_start.py [--runs 20] [--baseline DIR]
 
-Runs ``kiosk queue`` (as ``python -m kiosk``, the installed ``kiosk`` script does the
-same plus the screens' command table) --runs times in fresh processes against a
-migrated SQLite file, and for scale the bare interpreter and the same command with
-Alembic imported first, as every command did before the schema check read
-``alembic_version`` directly. Target (issue 8): <= 0.3 s.
+Runs ``kiosk queue`` --runs times in fresh processes against a migrated SQLite file,
+as ``python -m kiosk`` and as the installed ``kiosk`` script does (``ui.cli``: the
+core's commands plus the screens'), and for scale the bare interpreter. With
+``--baseline DIR`` (another checkout of the project, e.g. ``git archive main | tar -x
+-C DIR``) it also runs that checkout's ``kiosk queue`` on the same file. The commands
+take turns run by run, so a machine whose load changes during the benchmark weighs on
+each alike. Target (issue 8): <= 0.3 s.
 
 It measures with bytecode caches, as an installed kiosk runs: it compiles ``kiosk``,
-``printers`` and ``ui`` first (``compileall``) and drops ``PYTHONDONTWRITEBYTECODE``
-from the children's environment, so a shell that sets it (the helpers' does) does not
-make every run compile the project from source.
+``printers`` and ``ui`` first (``compileall``, the baseline's too) and drops
+``PYTHONDONTWRITEBYTECODE`` from the children's environment, so a shell that sets it
+(the helpers' does) does not make every run compile the project from source.
 """
 
 from __future__ import annotations
@@ -29,32 +31,31 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-WITH_ALEMBIC = ("import alembic.command, alembic.script, alembic.runtime.migration, sys; "
-                "from kiosk.cli import main; sys.exit(main())")
 
 
-def timed(cmd: list[str], runs: int, env: dict[str, str]) -> tuple[list[float], list[float]]:
-    """Wall time and CPU time (user + system) of each run, in ms. On a shared machine
+def timed(cmd: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float]:
+    """Wall time and CPU time (user + system) of one run, in ms. On a shared machine
     the CPU time is the steadier figure: it leaves out the time spent waiting for a
     core."""
-    wall, cpu = [], []
-    for _ in range(runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.perf_counter()
-        subprocess.run(cmd, check=True, env=env, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL)
-        wall.append((time.perf_counter() - start) * 1000)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpu.append((after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1000)
-    return wall, cpu
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, env=env, cwd=cwd, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    wall = (time.perf_counter() - start) * 1000
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1000
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--baseline", type=Path, metavar="DIR",
+                        help="another checkout whose kiosk queue to time beside this one")
     args = parser.parse_args()
-    for package in ("kiosk", "printers", "ui"):
-        compileall.compile_dir(ROOT / package, quiet=1)
+    checkouts = [ROOT] + ([args.baseline.resolve()] if args.baseline else [])
+    for checkout in checkouts:
+        for package in ("kiosk", "printers", "ui"):
+            compileall.compile_dir(checkout / package, quiet=1)
     print(f"load average before: {os.getloadavg()[0]:.1f}")
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/k.db"
@@ -62,14 +63,26 @@ def main() -> None:
         env.pop("PYTHONDONTWRITEBYTECODE", None)  # the caches compiled above are used
         subprocess.run([sys.executable, "-m", "kiosk", "--db", url, "init"], check=True,
                        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for label, cmd in [
-            ("python -c pass", [sys.executable, "-c", "pass"]),
-            ("kiosk queue", [sys.executable, "-m", "kiosk", "--db", url, "queue"]),
-            ("kiosk queue, Alembic imported (before)",
-             [sys.executable, "-c", WITH_ALEMBIC, "--db", url, "queue"]),
-        ]:
-            wall, cpu = timed(cmd, args.runs, env)
-            print(f"  {label:<40} wall median {statistics.median(wall):6.0f} ms "
+        # Each in its checkout's folder: ``python -m`` imports from the current folder.
+        rows: list[tuple[str, list[str], dict[str, str], Path]] = [
+            ("python -c pass", [sys.executable, "-c", "pass"], env, ROOT),
+            ("kiosk queue (python -m kiosk)",
+             [sys.executable, "-m", "kiosk", "--db", url, "queue"], env, ROOT),
+            ("kiosk queue (the kiosk script, ui.cli)",
+             [sys.executable, "-m", "ui.cli", "--db", url, "queue"], env, ROOT),
+        ]
+        if args.baseline:
+            rows.append((f"baseline {args.baseline.name}: kiosk queue",
+                         [sys.executable, "-m", "kiosk", "--db", url, "queue"],
+                         {**env, "PYTHONPATH": str(checkouts[1])}, checkouts[1]))
+        times: dict[str, list[tuple[float, float]]] = {label: [] for label, *_ in rows}
+        for _ in range(args.runs):
+            for label, cmd, row_env, cwd in rows:
+                times[label].append(timed(cmd, row_env, cwd))
+        for label, *_ in rows:
+            wall = [w for w, _ in times[label]]
+            cpu = [c for _, c in times[label]]
+            print(f"  {label:<44} wall median {statistics.median(wall):6.0f} ms "
                   f"(min {min(wall):5.0f})   CPU median {statistics.median(cpu):5.0f} ms "
                   f"(min {min(cpu):5.0f})   n={args.runs}")
     print(f"load average after: {os.getloadavg()[0]:.1f}")
