@@ -32,7 +32,6 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session
@@ -114,8 +113,15 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 def dialect_insert(session: Session) -> Any:
-    """The INSERT construct with ``ON CONFLICT`` support for the session's database."""
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    """The INSERT construct with ``ON CONFLICT`` support for the session's database
+    (the PostgreSQL dialect is imported only for a PostgreSQL database)."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+
+        return insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert
 
 
 def is_sqlite(engine: Engine) -> bool:
