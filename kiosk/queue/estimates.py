@@ -1,5 +1,5 @@
-"""Wait estimates: the rolling handling time, the counters serving a service, and the
-wait range shown on a ticket and the lobby board.
+"""Wait estimates: the rolling handling time of a service and the counters serving
+it, read from the database; the rule itself (:mod:`kiosk.queue.waits`) is pure.
 
 position ÷ open counters × rolling handling time, widened by ±20 % and rounded out to
 5-minute steps. With no counter open yet, the counters that serve the service are
@@ -8,20 +8,14 @@ assumed to open; with none at all there is no estimate.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kiosk.models import Counter, CounterService, Service, Ticket
-
-# Tickets finished today that feed the rolling handling-time average, and how many
-# are needed before it replaces the service's target.
-ROLLING_WINDOW = 20
-ROLLING_MINIMUM = 5
+from kiosk.queue.waits import ROLLING_MINIMUM, ROLLING_WINDOW, average_minutes, wait_range
 
 
 @dataclass(frozen=True)
@@ -38,33 +32,7 @@ def handling_minutes(session: Session, branch_id: str, today: date, service: Ser
             Ticket.status == "done", Ticket.service_code == service.code,
             Ticket.started_at.is_not(None))
         .order_by(Ticket.finished_at.desc(), Ticket.id.desc()).limit(ROLLING_WINDOW)).all()
-    return _average(service, [(s, f) for s, f in rows])
-
-
-def handling_minutes_by_service(session: Session, branch_id: str, today: date,
-                                services: Iterable[Service]) -> dict[str, float]:
-    """:func:`handling_minutes` of every service in ``services``, in one statement (the
-    last ``ROLLING_WINDOW`` finished tickets per service, by a window function)."""
-    rank = func.row_number().over(
-        partition_by=Ticket.service_code,
-        order_by=(Ticket.finished_at.desc(), Ticket.id.desc())).label("rank")
-    recent = select(Ticket.service_code, Ticket.started_at, Ticket.finished_at, rank).where(
-        Ticket.branch_id == branch_id, Ticket.business_date == today,
-        Ticket.status == "done", Ticket.started_at.is_not(None)).subquery()
-    spans: dict[str, list[tuple[datetime | None, datetime | None]]] = {}
-    for code, started, finished in session.execute(
-            select(recent.c.service_code, recent.c.started_at, recent.c.finished_at)
-            .where(recent.c.rank <= ROLLING_WINDOW)):
-        spans.setdefault(code, []).append((started, finished))
-    return {s.code: _average(s, spans.get(s.code, [])) for s in services}
-
-
-def _average(service: Service, rows: list[tuple[datetime | None, datetime | None]]) -> float:
-    if len(rows) < ROLLING_MINIMUM:
-        return float(service.target_handle_min)
-    # A clock stepped back between start and finish would make a negative time.
-    total = sum((max(0.0, (f - s).total_seconds()) for s, f in rows if s and f), 0.0)
-    return total / len(rows) / 60.0
+    return average_minutes(service.target_handle_min, [(s, f) for s, f in rows])
 
 
 def serving_counters(session: Session, service: Service) -> tuple[int, int]:
@@ -75,14 +43,5 @@ def serving_counters(session: Session, service: Service) -> tuple[int, int]:
     return sum(1 for s in rows if s == "open"), len(rows)
 
 
-def wait_range(ahead: int, counters: int, handling_min: float) -> tuple[int, int]:
-    """Minutes range for ``ahead`` people before a customer, ``counters`` (at least
-    one) serving the service and its handling time in minutes."""
-    point = ahead / counters * handling_min
-    low = 5 * math.floor(point * 0.8 / 5)
-    high = max(5 * math.ceil(point * 1.2 / 5), low + 5)
-    return low, high
-
-
 __all__ = ["ROLLING_MINIMUM", "ROLLING_WINDOW", "WaitEstimate", "handling_minutes",
-           "handling_minutes_by_service", "serving_counters", "wait_range"]
+           "serving_counters", "wait_range"]

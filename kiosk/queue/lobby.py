@@ -65,8 +65,7 @@ class Lobby:
         """The branch's services in display order (read once per unit of work)."""
         if self._services is None:
             self._services = {s.code: s for s in self.session.scalars(
-                select(Service).where(Service.branch_id == self.branch.id)
-                .order_by(Service.sort))}
+                select(Service).from_statement(views.SERVICES), {"branch": self.branch.id})}
         return list(self._services.values())
 
     def service(self, code: str) -> Service:

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Date, TextClause, bindparam, text
 
-from kiosk.models import Counter, CounterService, Ticket
-from kiosk.queue import estimates
+from kiosk.models import Ticket
+from kiosk.queue import board_sql
 
 if TYPE_CHECKING:
     from kiosk.queue.lobby import Lobby
@@ -38,58 +38,36 @@ def ticket_view(lobby: Lobby, ticket: Ticket) -> dict[str, Any]:
     }
 
 
+def _statement(sql: str) -> TextClause:
+    """One of the board's statements, its business day bound as a date (SQLite keeps
+    dates as text)."""
+    return text(sql).bindparams(bindparam("day", type_=Date())) if ":day" in sql else text(sql)
+
+
+SERVICES = _statement(board_sql.SERVICES)
+"""The services in display order, as :meth:`Lobby.services` loads them."""
+_WAITING, _HANDLING, _COUNTERS, _LINKS = (_statement(sql) for sql in (
+    board_sql.WAITING, board_sql.HANDLING, board_sql.COUNTERS, board_sql.LINKS))
+
+
 def snapshot(lobby: Lobby) -> dict[str, Any]:
     """Waiting count and estimate per service; status and ticket per counter.
 
-    The lobby display refreshes this every second, so it costs five statements whatever
-    the number of services and counters: the services (once per unit of work), the
-    waiting counts, the handling times, the counters with their current tickets, and
-    which counter serves what. The estimates follow the same rule as
-    :meth:`Lobby.estimate`, from those rows."""
-    branch_id = lobby.branch.id
-    services = lobby.services()
-    waiting = dict(lobby.session.execute(
-        select(Ticket.service_code, func.count()).where(
-            Ticket.branch_id == branch_id, Ticket.business_date == lobby.today,
-            Ticket.status == "waiting").group_by(Ticket.service_code)).all())
-    handling = estimates.handling_minutes_by_service(lobby.session, branch_id, lobby.today,
-                                                     services)
-    rows = lobby.session.execute(
-        select(Counter, Ticket).outerjoin(Ticket, Ticket.id == Counter.current_ticket_id)
-        .where(Counter.branch_id == branch_id).order_by(Counter.number)).all()
-    links = lobby.session.execute(
-        select(CounterService.counter_id, CounterService.service_id)
-        .where(CounterService.branch_id == branch_id)
-        .order_by(CounterService.counter_id, CounterService.position)).all()
-    status = {c.id: c.status for c, _ in rows}
-    code = {s.id: s.code for s in services}
-    serving: dict[int, list[int]] = {}  # service id -> counter ids
-    served: dict[int, list[str]] = {}  # counter id -> service codes, in order
-    for counter_id, service_id in links:
-        serving.setdefault(service_id, []).append(counter_id)
-        served.setdefault(counter_id, []).append(code.get(service_id, ""))
-    service_rows = []
-    for s in services:
-        count = int(waiting.get(s.code, 0))
-        counters = serving.get(s.id, [])
-        open_count = sum(1 for c in counters if status.get(c) == "open")
-        assigned = open_count or len(counters)
-        estimate = (estimates.wait_range(count, assigned, handling[s.code])
-                    if assigned else None)
-        service_rows.append({
-            "code": s.code, "prefix": s.prefix, "name_zh": s.name_zh,
-            "name_en": s.name_en, "enabled": s.enabled, "waiting": count,
-            "open_counters": open_count,
-            "wait_min": list(estimate) if estimate else None})
-    counter_rows = [{
-        "number": c.number, "status": c.status, "staff": c.staff,
-        "services": served.get(c.id, []),
-        "ticket": None if current is None else {
-            "number": current.number, "status": current.status,
-            "service": current.service_code}} for c, current in rows]
-    return {"branch": branch_id, "business_date": lobby.today.isoformat(),
-            "at": lobby.branch.iso(lobby.now), "services": service_rows,
-            "counters": counter_rows}
+    Five statements whatever the number of services and counters, the SQL of
+    :mod:`kiosk.queue.board_sql` run through the session (the services once per unit
+    of work, by :meth:`Lobby.services`), and that module's assembly: the estimates
+    follow the same rule as :meth:`Lobby.estimate`. ``kiosk queue`` on a SQLite file
+    runs the same statements and assembly without SQLAlchemy
+    (:mod:`kiosk.queue.board_sqlite`)."""
+    params = board_sql.parameters(lobby.branch.id, lobby.today)
+    services = [board_sql.ServiceRow.of(s) for s in lobby.services()]
+
+    def rows(statement: TextClause) -> list[Any]:
+        return list(lobby.session.execute(statement, params).all())
+
+    return board_sql.assemble(lobby.branch.id, lobby.today, lobby.branch.iso(lobby.now),
+                              services, rows(_WAITING), rows(_HANDLING), rows(_COUNTERS),
+                              rows(_LINKS))
 
 
-__all__ = ["snapshot", "ticket_view"]
+__all__ = ["SERVICES", "snapshot", "ticket_view"]
