@@ -36,6 +36,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session
 
+from kiosk.db_url import default_url as default_url
+from kiosk.db_url import resolve_url as resolve_url
 from kiosk.errors import UsageError
 from kiosk.writer_lock import writer_lock as hold_writer_lock
 
@@ -47,23 +49,6 @@ WAL_AUTOCHECKPOINT_PAGES = 10_000
 CHECKPOINT_AFTER_FRAMES = 500
 
 log = logging.getLogger(__name__)
-
-
-def default_url() -> str:
-    """SQLite file in the user data directory (``$XDG_DATA_HOME/lobby-kiosk``)."""
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    folder = Path(base) / "lobby-kiosk"
-    folder.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{folder / 'kiosk.db'}"
-
-
-def resolve_url(cli_url: str | None) -> str:
-    """``--db URL``, else ``KIOSK_DB_URL``, else the default SQLite file."""
-    url = cli_url or os.environ.get("KIOSK_DB_URL") or default_url()
-    if url.startswith("postgresql://"):
-        # psycopg 3 is the driver we ship; a bare postgresql:// would ask for psycopg2.
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
-    return url
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

@@ -24,9 +24,9 @@ from kiosk.db import make_engine, resolve_url, unit_of_work
 
 def resolve_station(name: str | None = None) -> str:
     """The station this process acts for: ``name``, else ``KIOSK_STATION``, else the
-    host name (:func:`kiosk.devices.stations.resolve_station`; a name that cannot be a
-    station is a ``UsageError``)."""
-    from kiosk.devices.stations import resolve_station as resolve
+    host name (:func:`kiosk.devices.station_names.resolve_station`; a name that cannot
+    be a station is a ``UsageError``)."""
+    from kiosk.devices.station_names import resolve_station as resolve
 
     return resolve(name)
 

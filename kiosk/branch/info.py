@@ -3,7 +3,6 @@ settings. Loaded once per unit of work with :func:`load_branch`."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -12,40 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kiosk import clock
+from kiosk.branch.basics import SETTING_DEFAULTS as SETTING_DEFAULTS
+from kiosk.branch.basics import choose_branch
 from kiosk.branch.calendar import CalendarGap, calendar_gap, layered
 from kiosk.errors import UsageError
 from kiosk.models import Branch, CalendarDay, OpeningHours, Setting
-
-SETTING_DEFAULTS: dict[str, Any] = {
-    "recall_limit": 2,
-    "claim_decision_working_days": 3,
-    "feedback_working_days": 2,
-    "complaint_reply_working_days": 10,
-    "complaint_decision_days": 15,
-    "complaint_complex_decision_days": 30,
-    "complaint_major_dispute_working_days": 1,
-    "customer_idle_seconds": 60,
-    "rating_scale": 4,
-    "claims_fast_lane": False,
-    "national_calendar": True,  # national holidays under the branch's own (branch.calendar)
-    "pin_max_attempts": 5,
-    "pin_lockout_minutes": 5,
-    "staff_idle_lock_minutes": 5,
-    "personal_data_retention_days": 180,
-    "ticket_print_expiry_min": 10,
-    "ticket_notice_zh": ["请留意叫号屏幕和语音提示", "过号需重新取号"],
-    "ticket_notice_en": ["Please watch the screen and listen for your number",
-                         "A missed number must take a new ticket"],
-    # Calling by voice (kiosk/devices/voice.py) and the lobby display.
-    "voice_languages": ["zh", "en"],
-    "voice_repeat": 2,
-    "voice_volume": 80,
-    "voice_chime": True,
-    "wait_area_zh": "大厅等候区",
-    "wait_area_en": "the lobby waiting area",
-    "display_notice": "",
-    "screen_language": "zh_CN",  # the screens' first language (kiosk run without --lang)
-}
 
 # A search for the next working day gives up after this many calendar days: a
 # calendar with no working day in a year is a configuration error, not a loop.
@@ -130,22 +100,7 @@ class BranchInfo(BranchProfile):
 def current_branch_id(session: Session) -> str:
     """``KIOSK_BRANCH`` if set, else the branch of this database (there is one per PC
     set-up; a central database holding several branches must name one)."""
-    return _choose_branch(list(session.scalars(select(Branch.id).order_by(Branch.id))))
-
-
-def _choose_branch(ids: list[str]) -> str:
-    wanted = os.environ.get("KIOSK_BRANCH")
-    if wanted:
-        if wanted not in ids:
-            raise UsageError(f"数据库中没有网点 {wanted}", f"no branch {wanted!r} in this database")
-        return wanted
-    if not ids:
-        raise UsageError("数据库尚未初始化，请先运行 kiosk init",
-                         "the database is not initialised: run `kiosk init` first")
-    if len(ids) > 1:
-        raise UsageError("数据库中有多个网点，请设置 KIOSK_BRANCH",
-                         f"several branches in this database ({', '.join(ids)}): set KIOSK_BRANCH")
-    return ids[0]
+    return choose_branch(list(session.scalars(select(Branch.id).order_by(Branch.id))))
 
 
 # BranchInfo per (database, branch), valid while the branch's settings_rev is unchanged.
@@ -159,7 +114,7 @@ def load_branch(session: Session, branch_id: str | None = None) -> BranchInfo:
     five queries inside the write lock, so they are reloaded only when a settings
     import has bumped ``settings_rev``."""
     revs = dict(session.execute(select(Branch.id, Branch.settings_rev)).all())
-    bid = branch_id or _choose_branch(sorted(revs))
+    bid = branch_id or choose_branch(sorted(revs))
     rev = revs.get(bid)
     if rev is None:
         raise UsageError(f"数据库中没有网点 {bid}", f"no branch {bid!r} in this database")
