@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from kiosk.app import AppContext
+    from kiosk.branch.calendar import CalendarGap
 
     _SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
 else:
@@ -59,6 +60,15 @@ class Context:
     json: bool = False
     station: str | None = None
     _app: AppContext | None = field(default=None, repr=False)
+    calendar_checked: bool = False
+    """A command that read the branch's calendar gap itself (``kiosk queue`` without
+    the engine) sets it, with ``calendar_gap``; the notice after it prints that."""
+    calendar_gap: CalendarGap | None = None
+
+    @property
+    def opened(self) -> bool:
+        """Whether the application context (the engine) is open."""
+        return self._app is not None
 
     @property
     def app(self) -> AppContext:
@@ -209,18 +219,21 @@ def build_parser(extra_modules: Sequence[str] = ()) -> argparse.ArgumentParser:
 
 
 def _calendar_notice(ctx: Context) -> None:
-    from sqlalchemy.exc import SQLAlchemyError
+    if ctx.calendar_checked:
+        gap = ctx.calendar_gap
+    else:
+        from sqlalchemy.exc import SQLAlchemyError
 
-    from kiosk import clock
-    from kiosk.branch.info import load_branch
-    from kiosk.db import unit_of_work
+        from kiosk import clock
+        from kiosk.branch.info import load_branch
+        from kiosk.db import unit_of_work
 
-    try:
-        with unit_of_work(ctx.engine) as session:
-            branch = load_branch(session)
-        gap = branch.calendar_gap(branch.business_date(clock.now()))
-    except (KioskError, SQLAlchemyError):
-        return  # the command itself succeeded: a notice never turns it into a failure
+        try:
+            with unit_of_work(ctx.engine) as session:
+                branch = load_branch(session)
+            gap = branch.calendar_gap(branch.business_date(clock.now()))
+        except (KioskError, SQLAlchemyError):
+            return  # the command itself succeeded: a notice never turns it into a failure
     if gap is not None:
         print(f"注意：{gap.zh}\nnote: {gap.en}", file=sys.stderr)
 
@@ -258,7 +271,7 @@ def main(argv: Sequence[str] | None = None, *, extra_modules: Sequence[str] = ()
     ctx = Context(db_url=args.db, json=getattr(args, "json", False), station=args.station)
     try:
         if args.station is not None:  # a bad --station is a usage error for every command
-            from kiosk.devices.stations import validate_station
+            from kiosk.devices.station_names import validate_station
 
             validate_station(args.station)
         result = args.handler(ctx, args)

@@ -194,9 +194,11 @@ def _supervisor(number: str | None) -> SupervisorPin | None:
 
 
 def cmd_queue(ctx: Context, args: argparse.Namespace) -> None:
-    from kiosk.app.board import lobby_board
+    snap = _board_without_engine(ctx)
+    if snap is None:
+        from kiosk.app.board import lobby_board
 
-    snap = lobby_board(ctx.app).to_json()
+        snap = lobby_board(ctx.app).to_json()
     lines = [f"{snap['branch']} {snap['at']}"]
     for s in snap["services"]:
         wait = "-" if not s["wait_min"] else f"{s['wait_min'][0]}-{s['wait_min'][1]} min"
@@ -206,6 +208,28 @@ def cmd_queue(ctx: Context, args: argparse.Namespace) -> None:
         current = c["ticket"]["number"] + " " + c["ticket"]["status"] if c["ticket"] else "-"
         lines.append(f"  counter {c['number']} {c['status']:<6} {c['staff'] or '':<8} {current}")
     ctx.emit(snap, "\n".join(lines))
+
+
+def _board_without_engine(ctx: Context) -> dict[str, Any] | None:
+    """The board read by the standard library's SQLite driver, without importing
+    SQLAlchemy, when the engine would only read (:mod:`kiosk.queue.board_sqlite`); with
+    the calendar gap for the notice after the command. None: take the engine's path."""
+    if ctx.opened:
+        return None
+    from kiosk.db_url import resolve_url
+    from kiosk.queue.board_sqlite import read_board, sqlite_file
+
+    url = resolve_url(ctx.db_url)
+    if sqlite_file(url) is None:
+        return None
+    from kiosk.devices.station_names import resolve_station
+
+    resolve_station(ctx.station)  # the engine's path checks it first: the same error
+    read = read_board(url)
+    if read is None:
+        return None
+    ctx.calendar_checked, ctx.calendar_gap = True, read.calendar_gap
+    return read.board
 
 
 def cmd_day_close(ctx: Context, args: argparse.Namespace) -> None:
