@@ -78,7 +78,9 @@ def read_board(url: str) -> BoardRead | None:
             return _read(conn)
         finally:
             conn.execute("ROLLBACK")
-    except (sqlite3.Error, KioskError, ValueError):
+    except (sqlite3.Error, KioskError, LookupError, TypeError, ValueError):
+        # Something unusual (a time zone unknown here, a row not as the schema says):
+        # the engine's path reports it as it always has.
         return None
     finally:
         conn.close()
