@@ -133,6 +133,10 @@ class Camera:
         settle()
 
 
+SETTLE_ROUNDS = 4
+"""Rounds of posted events after the tasks are done: as deep as layouts nest here."""
+
+
 def settle(timeout_s: float = 30.0) -> None:
     """Let queued events and every running task finish (results delivered)."""
     deadline = time.monotonic() + timeout_s
@@ -144,8 +148,12 @@ def settle(timeout_s: float = 30.0) -> None:
             break
         if time.monotonic() > deadline:
             raise TimeoutError(f"tasks still running: {tasks.pending_tasks()}")
-    QCoreApplication.sendPostedEvents()
-    QCoreApplication.processEvents()
+    # A size change climbs one widget per round of posted events (a label's new text
+    # re-lays out its parent, which then asks its own parent, ...); events posted while
+    # a round is sent wait for the next, so a widget nested in a form needs a few rounds.
+    for _ in range(SETTLE_ROUNDS):
+        QCoreApplication.sendPostedEvents()
+        QCoreApplication.processEvents()
 
 
 def load_tour(name: str) -> Callable[[Camera], None]:
