@@ -50,8 +50,8 @@ def log_in(qtbot: QtBot, window: AdminWindow, number: str, pin: str) -> AdminLog
     assert isinstance(login, AdminLogin)
     login.findChild(QLineEdit, "staff-number").setText(number)
     for digit in pin:
-        qtbot.mouseClick(login.pinpad.digit_buttons[digit], Qt.MouseButton.LeftButton)
-    qtbot.mouseClick(login.pinpad.ok_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(login.form.pinpad.digit_buttons[digit], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(login.form.pinpad.ok_button, Qt.MouseButton.LeftButton)
     return login
 
 
@@ -86,7 +86,7 @@ def test_a_supervisor_logs_in_to_the_desk_and_logs_out_audited(
 
     qtbot.mouseClick(window.desk.logout_button, Qt.MouseButton.LeftButton)
     assert window.state is AdminState.LOGIN
-    assert login.number.text() == ""
+    assert login.form.number.text() == ""
     app = window.context.app
     qtbot.waitUntil(lambda: ("S9001", "logout") in audited(app))
     assert audited(app) == [("S9001", "login.wrong_pin"), ("S9001", "login"), ("S9001", "logout")]
@@ -122,8 +122,8 @@ def test_the_idle_lock_ends_the_session_and_keeps_the_number(
     assert window.state is AdminState.LOGIN
     assert not window.context.logged_in
     assert not window.lock_overlay.isVisible()
-    assert login.number.text() == "S9001"
-    assert "PIN" in login.hint.text() or "密码" in login.hint.text()
+    assert login.form.number.text() == "S9001"
+    assert "PIN" in login.form.hint.text() or "密码" in login.form.hint.text()
     app = window.context.app
     qtbot.waitUntil(lambda: ("S9001", "logout.idle") in audited(app))
     idle.idle_elapsed()                      # nobody logged in: nothing counts down

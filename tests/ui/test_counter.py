@@ -83,7 +83,7 @@ def test_wrong_pins_say_how_many_tries_are_left_then_the_lock_until_when(
     log_in(qtbot, window, "S0401", "9999")
     qtbot.waitUntil(lambda: "锁定至 10:05" in status_text(window), timeout=30_000)
     log_in(qtbot, window, "S0401")  # the right PIN, too late
-    qtbot.waitUntil(lambda: window.screen(CounterState.LOGIN).pinpad.isEnabled(),
+    qtbot.waitUntil(lambda: window.screen(CounterState.LOGIN).form.pinpad.isEnabled(),
                     timeout=30_000)
     assert "锁定至 10:05" in status_text(window)
     assert window.state is CounterState.LOGIN
@@ -208,7 +208,7 @@ def test_left_idle_the_terminal_locks_and_keeps_the_number_for_the_pin(
     assert window.desk.session is None
     login = window.screen(CounterState.LOGIN)
     assert login.findChild(QLineEdit, "staff-number").text() == "S0401"
-    assert "锁定" in login.hint.text()
+    assert "锁定" in login.form.hint.text()
     qtbot.waitUntil(lambda: ("S0401", "logout.idle", "") in audit(app), timeout=30_000)
     type_pin(qtbot, login.findChild(PinPad, "pinpad"), PINS["S0401"])
     qtbot.waitUntil(lambda: window.state is CounterState.DESK, timeout=30_000)

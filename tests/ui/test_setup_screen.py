@@ -83,15 +83,15 @@ def test_a_technician_logs_in_and_a_counter_clerk_is_refused(qtbot: QtBot,
     window.show()
     login = window.current_screen()
     assert isinstance(login, SetupLogin)
-    login.number.setText("S0401")
-    login.submit("135790")
-    qtbot.wait_until(lambda: "technician" in login.status.text() or "技术员" in
-                     login.status.text(), timeout=10_000)
+    login.form.number.setText("S0401")
+    login.form.submit("135790")
+    qtbot.wait_until(lambda: "technician" in login.form.status.text() or "技术员" in
+                     login.form.status.text(), timeout=10_000)
     assert window.state is AdminState.LOGIN
-    login.number.setText("S9101")
+    login.form.number.setText("S9101")
     for digit in "246810":
-        login.pinpad.press_digit(digit)
-    login.pinpad.submit()
+        login.form.pinpad.press_digit(digit)
+    login.form.pinpad.submit()
     qtbot.wait_until(lambda: window.state is AdminState.DESK, timeout=10_000)
     assert window.desk.nav_buttons.keys() == {"devices"}
     wait_idle(qtbot)

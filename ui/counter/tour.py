@@ -53,9 +53,9 @@ def tour(camera: Any) -> None:
     login = window.screen(CounterState.LOGIN)
     login.findChild(QLineEdit, "staff-number").setText("S0401")
     camera.take("login")
-    login.submit("9999")
+    login.form.submit("9999")
     camera.take("login-wrong-pin")
-    login.submit("2580")
+    login.form.submit("2580")
     camera.take("desk-closed")
     desk = window.desk
     desk.act("open", counters_app.open_counter)
@@ -94,7 +94,7 @@ def tour(camera: Any) -> None:
     window.lock()
     camera.take("locked")
     login.findChild(QLineEdit, "staff-number").setText("T01")
-    login.submit("4702")
+    login.form.submit("4702")
     camera.take("technician")
     camera.close()  # the window logs out while its database is still there
     app.close()

@@ -3,7 +3,8 @@
 from ui.widgets.banner import LEVELS, Banner
 from ui.widgets.buttons import TouchButton
 from ui.widgets.header import PageHeader
+from ui.widgets.login_form import LoginForm
 from ui.widgets.message import MessagePanel
 from ui.widgets.pinpad import PinPad
 
-__all__ = ["LEVELS", "Banner", "MessagePanel", "PageHeader", "PinPad", "TouchButton"]
+__all__ = ["LEVELS", "Banner", "LoginForm", "MessagePanel", "PageHeader", "PinPad", "TouchButton"]
