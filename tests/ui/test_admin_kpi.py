@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine
 
@@ -28,6 +28,7 @@ from kiosk.branch.info import load_branch
 from kiosk.db import unit_of_work
 from kiosk.privacy.masking import find_unmasked
 from kiosk.queue.lobby import Lobby
+from kiosk.reports.periods import Period
 from kiosk.seed import seed_history
 from tests.conftest import MONDAY_10AM
 from tests.kpi_support import count, morning, rate_history
@@ -235,6 +236,36 @@ def test_cancel_while_the_worker_is_busy(qtbot: QtBot, app: AppContext, tmp_path
         kpi = window.desk.page("kpi")
         assert isinstance(kpi, KpiPage)
         qtbot.waitUntil(lambda: kpi._task is None, timeout=WAIT_MS)
+
+
+def test_both_pages_take_a_period_asked_for_and_forget_it_at_logout(
+        qtbot: QtBot, app: AppContext) -> None:
+    """What the two pages share (ui.admin.period_page): their kinds, their status and
+    problem lines by name, ``enter(period=...)``, the business day read once, and the
+    picker back at its first kind (the report's at today) after a logout."""
+    with admin_window(qtbot, app, feed=False) as window:
+        window.start_session(session())
+        window.desk.open("kpi", period=Period.month(2026, 10))
+        kpi = window.desk.page("kpi")
+        assert isinstance(kpi, KpiPage)
+        wait_for(qtbot, kpi, kind="month", label="2026-10")
+        assert tuple(kpi.picker.kind_buttons) == ("day", "month", "range")
+        window.desk.open("reports")
+        report = window.desk.page("reports")
+        assert isinstance(report, ReportPage)
+        assert tuple(report.picker.kind_buttons) == ("day", "month")
+        qtbot.waitUntil(lambda: report.picker.today == TODAY, timeout=WAIT_MS)
+        report.picker.step(-1)
+        assert report.picker.period().label == "2026-11-22"
+        window.desk.open("reports", period=Period.month(2026, 9))
+        assert report.picker.period().label == "2026-09"
+        for page, name in ((kpi, "kpi"), (report, "report")):
+            assert page.findChild(QLabel, f"{name}-status") is page.status
+            assert page.findChild(QLabel, f"{name}-problem") is page.problem
+            assert page.findChild(QScrollArea, f"{name}-scroll") is not None
+        window.logout()
+        assert kpi.picker.kind == "day"
+        assert report.picker.period().label == TODAY.isoformat()
 
 
 def test_only_roles_that_see_reports_reach_the_pages() -> None:

@@ -14,35 +14,23 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from PySide6.QtWidgets import (
-    QButtonGroup,
-    QComboBox,
-    QFrame,
-    QGridLayout,
-    QHBoxLayout,
-    QLabel,
-    QScrollArea,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QButtonGroup, QComboBox, QFrame, QGridLayout, QHBoxLayout, QLabel
 
 from kiosk.app.reports import (
     KpiChoices,
     KpiFigures,
     KpiReport,
     ReportCancelled,
-    kpi_choices,
     kpis,
 )
 from kiosk.reports.content import duration, minutes, rate
 from kiosk.reports.kpi import KpiFilter
-from kiosk.reports.periods import Period
 from ui import i18n
 from ui.admin.kpi_charts import KpiChart
-from ui.admin.kpi_period import PeriodPicker, Progress
 from ui.admin.kpi_table import KpiTable, row_name
-from ui.admin.pages import AdminContext, AdminPage
-from ui.tasks import Failure, Task, run_task
+from ui.admin.pages import AdminContext
+from ui.admin.period_page import PeriodPage
+from ui.tasks import Failure, run_task
 from ui.widgets import TouchButton
 
 BREAKDOWNS = ("day", "service", "counter", "staff")
@@ -50,39 +38,21 @@ SUMMARY = ("issued", "served", "wait_avg_s", "wait_p90_min", "within_target_rate
            "handle_avg_s", "no_show_rate", "satisfaction_rate", "participation_rate")
 
 
-class KpiPage(AdminPage):
+class KpiPage(PeriodPage):
     """Service KPIs (see the module docstring)."""
+
+    name = "kpi"
 
     def __init__(self, context: AdminContext) -> None:
         super().__init__(context)
         self.report: KpiReport | None = None
         self.choices: KpiChoices | None = None
         self.breakdown = "service"
-        self._task: Task | None = None
         self._again = False
-        self._stop = threading.Event()
-        self.progress = Progress(self)
-        self.progress.step.connect(self._progress)
-
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(24, 16, 24, 24)
-        layout.setSpacing(12)
-        self.picker = PeriodPicker()
         self.picker.changed.connect(self.refresh)
-        layout.addWidget(self.picker)
+        layout = self.column
         layout.addLayout(self._build_choices())
-        self.status = QLabel()
-        self.status.setObjectName("kpi-status")
         self.status.setProperty("kind", "muted")
-        self.status.setWordWrap(True)
-        self.problem = QLabel()
-        self.problem.setObjectName("kpi-problem")
-        self.problem.setProperty("kind", "alert")
-        self.problem.setWordWrap(True)
-        self.problem.hide()
         layout.addWidget(self.status)
         layout.addWidget(self.problem)
         layout.addWidget(self._build_summary())
@@ -94,12 +64,6 @@ class KpiPage(AdminPage):
         self.table = KpiTable()
         layout.addWidget(self.table)
         layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setObjectName("kpi-scroll")
-        scroll.setWidget(body)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        outer.addWidget(scroll)
         self.retranslate()
 
     def _build_choices(self) -> QGridLayout:
@@ -156,11 +120,9 @@ class KpiPage(AdminPage):
     # -- requests ---------------------------------------------------------------------
 
     def enter(self, **params: Any) -> None:
-        if isinstance(params.get("period"), Period):
-            self.picker.set_period(params["period"])
+        self.take_period(params)
         if self.choices is None:
-            run_task(kpi_choices, self.app, self.staff, owner=self,
-                     on_result=self._choices_read, on_error=self._failed, name="kpi_choices")
+            self.read_choices()
         else:
             self.refresh()
 
@@ -168,21 +130,14 @@ class KpiPage(AdminPage):
         self._stop.set()  # a long roll-up stops at its next day; read again on return
 
     def reset(self) -> None:
-        self._stop.set()
-        if self._task is not None:
-            self._task.cancel()
-            self._task = None
+        self.stop_task()
         self.report, self.choices, self._again = None, None, False
-        self.picker.blockSignals(True)
-        self.picker.set_kind(self.picker.kinds[0])
-        self.picker.blockSignals(False)
         self.set_breakdown("service", refresh=False)
         for box in (self.service_box, self.counter_box, self.staff_box):
             box.clear()
-        self.problem.hide()
         self.redraw()
 
-    def _choices_read(self, choices: KpiChoices) -> None:
+    def choices_read(self, choices: KpiChoices) -> None:
         from datetime import date
 
         self.choices = choices
@@ -219,9 +174,9 @@ class KpiPage(AdminPage):
             kpis, self.app, self.staff, self.picker.period(), kpi_filter=self.kpi_filter(),
             breakdowns=(self.breakdown,), progress=self.progress.step.emit,
             cancelled=self._stop.is_set, owner=self, on_result=self._show,
-            on_error=self._failed, name="kpis")
+            on_error=self.failed, name="kpis")
 
-    def _progress(self, done: int, total: int, step: str) -> None:
+    def show_progress(self, done: int, total: int, step: str) -> None:
         if step == "rollup" and self._task is not None:
             self.status.setText(self.tr("Adding up finished days: %1 of %2…")
                                 .replace("%1", str(done)).replace("%2", str(total)))
@@ -232,7 +187,7 @@ class KpiPage(AdminPage):
         self.redraw()
         self._next()
 
-    def _failed(self, failure: Failure) -> None:
+    def failed(self, failure: Failure) -> None:
         self._task = None
         if not isinstance(failure.error, ReportCancelled):
             self.problem.setText(failure.message())

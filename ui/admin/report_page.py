@@ -17,23 +17,19 @@ from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
-    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QProgressBar,
-    QScrollArea,
-    QVBoxLayout,
-    QWidget,
 )
 
 from kiosk.app.report_files import ReportWritten, write_report
-from kiosk.app.reports import KpiChoices, ReportCancelled, kpi_choices
+from kiosk.app.reports import KpiChoices, ReportCancelled
 from kiosk.reports.periods import Period
-from ui.admin.kpi_period import PeriodPicker, Progress
-from ui.admin.pages import AdminContext, AdminPage
-from ui.tasks import Failure, Task, run_task
+from ui.admin.pages import AdminContext
+from ui.admin.period_page import PeriodPage
+from ui.tasks import Failure, run_task
 from ui.widgets import TouchButton
 
 
@@ -50,26 +46,19 @@ def file_stem(period: Period) -> str:
     return f"service-report-{kind}-{period.label.replace('..', '_')}"
 
 
-class ReportPage(AdminPage):
+class ReportPage(PeriodPage):
     """Daily and monthly reports to files (see the module docstring)."""
+
+    name = "report"
+    kinds = ("day", "month")
+    spacing = 16
 
     def __init__(self, context: AdminContext) -> None:
         super().__init__(context)
         self.written: ReportWritten | None = None
-        self._task: Task | None = None
         self._steps = 0
         self._today_read = False
-        self._stop = threading.Event()
-        self.progress = Progress(self)
-        self.progress.step.connect(self._progress)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(24, 16, 24, 24)
-        layout.setSpacing(16)
-        self.picker = PeriodPicker(kinds=("day", "month"))
-        layout.addWidget(self.picker)
+        layout = self.column
         grid = QGridLayout()
         grid.setHorizontalSpacing(12)
         self.files_label, self.folder_label = QLabel(), QLabel()
@@ -114,22 +103,9 @@ class ReportPage(AdminPage):
         self.bar.setValue(0)
         self.bar.hide()
         layout.addWidget(self.bar)
-        self.status = QLabel()
-        self.status.setObjectName("report-status")
-        self.status.setWordWrap(True)
-        self.problem = QLabel()
-        self.problem.setObjectName("report-problem")
-        self.problem.setProperty("kind", "alert")
-        self.problem.setWordWrap(True)
-        self.problem.hide()
         layout.addWidget(self.status)
         layout.addWidget(self.problem)
         layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidget(body)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        outer.addWidget(scroll)
         self._update_buttons()
         self.retranslate()
 
@@ -140,13 +116,10 @@ class ReportPage(AdminPage):
     # -- writing ----------------------------------------------------------------------
 
     def enter(self, **params: Any) -> None:
-        if isinstance(params.get("period"), Period):
-            self.picker.set_period(params["period"])
-        elif not self._today_read:
-            run_task(kpi_choices, self.app, self.staff, owner=self,
-                     on_result=self._today, on_error=self._failed, name="kpi_choices")
+        if not self.take_period(params) and not self._today_read:
+            self.read_choices()
 
-    def _today(self, choices: KpiChoices) -> None:
+    def choices_read(self, choices: KpiChoices) -> None:
         """The branch's business day: where the period starts."""
         self._today_read = True
         if not self.running:
@@ -173,7 +146,7 @@ class ReportPage(AdminPage):
         self._task = run_task(
             write_report, self.app, self.staff, self.picker.period(), pdf=pdf, csv=csv,
             progress=self.progress.step.emit, cancelled=self._stop.is_set, owner=self,
-            on_result=self._done, on_error=self._failed, name="write_report")
+            on_result=self._done, on_error=self.failed, name="write_report")
         self._update_buttons()
 
     def stop(self) -> None:
@@ -187,24 +160,17 @@ class ReportPage(AdminPage):
         """A report keeps going while another page is shown; its outcome waits here."""
 
     def reset(self) -> None:
-        self._stop.set()
-        if self._task is not None:
-            self._task.cancel()
-            self._task = None
+        self.stop_task()
         self.written, self._today_read = None, False
-        self.picker.blockSignals(True)
-        self.picker.set_kind("day")
         self.picker.set_today(self.picker.today)
-        self.picker.blockSignals(False)
         self.folder.setText(default_folder())
         self.pdf_box.setChecked(True)
         self.csv_box.setChecked(True)
         self.bar.hide()
         self.status.clear()
-        self.problem.hide()
         self._update_buttons()
 
-    def _progress(self, done: int, total: int, step: str) -> None:
+    def show_progress(self, done: int, total: int, step: str) -> None:
         if not self.running:
             return
         self.bar.setRange(0, total)
@@ -227,7 +193,7 @@ class ReportPage(AdminPage):
         self.context.notify(self.tr("Report written"), "success")
         self._update_buttons()
 
-    def _failed(self, failure: Failure) -> None:
+    def failed(self, failure: Failure) -> None:
         self._task = None
         self.bar.hide()
         if isinstance(failure.error, ReportCancelled):
