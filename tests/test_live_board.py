@@ -4,12 +4,14 @@ target, in a constant number of statements; both backends."""
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import Engine, event
 
 from kiosk.app import AppContext
+from kiosk.app.board import CounterFacts, ServiceLine, lobby_board
 from kiosk.app.live_board import live_board
 from kiosk.db import unit_of_work
 from kiosk.queue.lobby import Lobby
@@ -119,6 +121,33 @@ def test_the_board_is_json_by_the_one_convention(open_engine: Engine,
     assert enquiry["longest_wait_s"] == 0
     assert isinstance(enquiry["wait_min"], list)
     assert data["counters"][0]["number"] == 1
+
+
+def test_the_admin_board_shows_counters_and_services_as_the_lobby_board_does(
+        open_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One reading of the snapshot's rows (kiosk.app.board): a counter's facts and a
+    service's line are the same on both boards, in the same JSON keys and order."""
+    at(monkeypatch, 0)
+    act(open_engine, "take", "enquiry")
+    act(open_engine, "open_counter", 1, "S0101")
+    act(open_engine, "call_next", 1, "S0101")
+    act(open_engine, "take", "claims")
+    app = AppContext(open_engine, "ADMIN")
+    admin, lobby = live_board(app), lobby_board(app)
+    facts = [f.name for f in fields(CounterFacts)]
+    lines = [f.name for f in fields(ServiceLine)]
+    assert [[getattr(c, n) for n in facts] for c in admin.counters] == \
+        [[getattr(c, n) for n in facts] for c in lobby.counters]
+    assert [[getattr(q, n) for n in lines] for q in admin.queues] == \
+        [[getattr(s, n) for n in lines] for s in lobby.services]
+    data = admin.to_json()
+    assert list(data["counters"][0]) == [
+        "number", "status", "staff", "services", "ticket", "ticket_status", "service",
+        "priority", "serving_s"]
+    assert list(data["queues"][0]) == [
+        "code", "prefix", "name_zh", "name_en", "enabled", "waiting", "open_counters",
+        "wait_min", "longest_wait_s", "target_wait_min", "over_target"]
+    assert data["counters"][0]["services"] == list(lobby.counters[0].services)
 
 
 def test_the_board_counts_open_and_overdue_complaints(open_engine: Engine,

@@ -6,6 +6,7 @@ number of services and counters (:meth:`kiosk.queue.lobby.Lobby.snapshot`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from kiosk.app.context import AppContext
 from kiosk.app.results import Result
@@ -32,11 +33,18 @@ class BoardTicket(Result):
 
 
 @dataclass(frozen=True)
-class CounterLine(Result):
+class CounterFacts(Result):
+    """A counter as every board shows it: ``status`` open/paused/closed, the staff
+    member at it, its services in order. Boards add its current ticket their way."""
+
     number: int
     status: str
     staff: str | None
     services: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CounterLine(CounterFacts):
     ticket: BoardTicket | None
 
 
@@ -51,20 +59,28 @@ class LobbyBoard(Result):
     counters: tuple[CounterLine, ...]
 
 
+def service_fields(line: dict[str, Any]) -> dict[str, Any]:
+    """The :class:`ServiceLine` fields of one service of ``Lobby.snapshot()``."""
+    return {**line, "wait_min": tuple(line["wait_min"]) if line["wait_min"] else None}
+
+
+def counter_fields(line: dict[str, Any]) -> dict[str, Any]:
+    """The :class:`CounterFacts` fields of one counter of ``Lobby.snapshot()``."""
+    return {"number": line["number"], "status": line["status"], "staff": line["staff"],
+            "services": tuple(line["services"])}
+
+
 def lobby_board(app: AppContext) -> LobbyBoard:
     """The lobby now (the ``kiosk queue`` view)."""
     with app.read() as session:
         snap = Lobby(session).snapshot()
     return LobbyBoard(
         branch=snap["branch"], business_date=snap["business_date"], at=snap["at"],
-        services=tuple(ServiceLine(**{**s, "wait_min": tuple(s["wait_min"])
-                                      if s["wait_min"] else None})
-                       for s in snap["services"]),
+        services=tuple(ServiceLine(**service_fields(s)) for s in snap["services"]),
         counters=tuple(CounterLine(
-            number=c["number"], status=c["status"], staff=c["staff"],
-            services=tuple(c["services"]),
-            ticket=BoardTicket(**c["ticket"]) if c["ticket"] else None)
+            **counter_fields(c), ticket=BoardTicket(**c["ticket"]) if c["ticket"] else None)
             for c in snap["counters"]))
 
 
-__all__ = ["BoardTicket", "CounterLine", "LobbyBoard", "ServiceLine", "lobby_board"]
+__all__ = ["BoardTicket", "CounterFacts", "CounterLine", "LobbyBoard", "ServiceLine",
+           "counter_fields", "lobby_board", "service_fields"]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kiosk.app.board import CounterFacts, ServiceLine, counter_fields, service_fields
 from kiosk.app.context import AppContext
 from kiosk.app.results import Result
 from kiosk.app.stations import DeviceState, device_states
@@ -24,15 +25,11 @@ from kiosk.queue.lobby import Lobby
 
 
 @dataclass(frozen=True)
-class BoardCounter(Result):
+class BoardCounter(CounterFacts):
     """One counter: ``status`` open/paused/closed, the staff member at it, and its
     current customer (``ticket``, its ``ticket_status`` called/serving, ``priority``,
     ``serving_s`` seconds since it was called)."""
 
-    number: int
-    status: str
-    staff: str | None
-    services: tuple[str, ...]
     ticket: str | None
     ticket_status: str | None
     service: str | None
@@ -41,19 +38,11 @@ class BoardCounter(Result):
 
 
 @dataclass(frozen=True)
-class BoardQueue(Result):
+class BoardQueue(ServiceLine):
     """One service's queue: ``waiting`` customers, ``open_counters`` serving it, the
     estimate for a newcomer (``wait_min``), and the longest wait now against the
     service's target (``over_target`` once it has passed it)."""
 
-    code: str
-    prefix: str
-    name_zh: str
-    name_en: str
-    enabled: bool
-    waiting: int
-    open_counters: int
-    wait_min: tuple[int, int] | None
     longest_wait_s: int | None
     target_wait_min: int
     over_target: bool
@@ -105,19 +94,14 @@ def live_board(app: AppContext) -> LiveBoard:
         longest = queries.seconds_since(oldest.get(s["code"]), now)
         target = int(targets.get(s["code"], 0))
         queues.append(BoardQueue(
-            code=s["code"], prefix=s["prefix"], name_zh=s["name_zh"], name_en=s["name_en"],
-            enabled=s["enabled"], waiting=s["waiting"], open_counters=s["open_counters"],
-            wait_min=tuple(s["wait_min"]) if s["wait_min"] else None,
-            longest_wait_s=longest, target_wait_min=target,
+            **service_fields(s), longest_wait_s=longest, target_wait_min=target,
             over_target=longest is not None and longest > target * 60))
     counters = []
     for c in snap["counters"]:
         ticket = c["ticket"]
         held = current.get(c["number"])
         counters.append(BoardCounter(
-            number=c["number"], status=c["status"], staff=c["staff"],
-            services=tuple(c["services"]),
-            ticket=ticket["number"] if ticket else None,
+            **counter_fields(c), ticket=ticket["number"] if ticket else None,
             ticket_status=ticket["status"] if ticket else None,
             service=ticket["service"] if ticket else None,
             priority=held.priority if held else None,
