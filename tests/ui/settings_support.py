@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from kiosk.app import AppContext
+from kiosk.app.admin_settings import SettingsView, load_settings
 from kiosk.models import AuditEntry
 from tests.staff_support import add
 from tests.ui.admin_support import admin_window, session
@@ -36,6 +37,11 @@ def settings_page(qtbot: QtBot, app: AppContext, key: str) -> Iterator[Any]:
         page = window.desk.page(key)
         wait_loaded(qtbot, page)
         yield page
+
+
+def stored(app: AppContext) -> SettingsView:
+    """The branch settings as stored now (read as the supervisor)."""
+    return load_settings(app, session())
 
 
 def wait_loaded(qtbot: QtBot, page: SettingsPage) -> None:

@@ -4,32 +4,20 @@ written), the audit entry."""
 
 from __future__ import annotations
 
-import pytest
 from pytestqt.qtbot import QtBot
-from sqlalchemy import Engine
 
 from kiosk.app import AppContext
-from kiosk.app.admin_settings import SettingsSaved, SettingsView, load_settings
-from tests.ui.admin_support import session
+from kiosk.app.admin_settings import SettingsSaved
 from tests.ui.settings_support import (
     LEFT,
     SUPERVISOR,
     audit_details,
     save,
     settings_page,
-    with_supervisor,
+    stored,
 )
 from ui import i18n
 from ui.tasks import Failure
-
-
-@pytest.fixture
-def app(engine: Engine) -> AppContext:
-    return with_supervisor(AppContext(engine, "ADMIN"))
-
-
-def stored(app: AppContext) -> SettingsView:
-    return load_settings(app, session())
 
 
 def test_hours_page_loads_saves_and_refuses_a_closing_time_before_opening(

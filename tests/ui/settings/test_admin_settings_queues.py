@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import pytest
 from pytestqt.qtbot import QtBot
-from sqlalchemy import Engine
 
 from kiosk.app import AppContext
-from kiosk.app.admin_settings import SettingsSaved, SettingsView, load_settings
+from kiosk.app.admin_settings import SettingsSaved
 from kiosk.queue.lobby import Lobby
 from tests.ui.admin_support import session
 from tests.ui.settings_support import (
@@ -18,19 +17,10 @@ from tests.ui.settings_support import (
     audit_details,
     save,
     settings_page,
-    with_supervisor,
+    stored,
 )
 from ui import i18n
 from ui.tasks import Failure
-
-
-@pytest.fixture
-def app(engine: Engine) -> AppContext:
-    return with_supervisor(AppContext(engine, "ADMIN"))
-
-
-def stored(app: AppContext) -> SettingsView:
-    return load_settings(app, session())
 
 
 def test_services_page_edits_one_service_adds_one_and_refuses_a_bad_cap(

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QLabel, QLineEdit
 from pytestqt.qtbot import QtBot
-from sqlalchemy import Engine
 
 from kiosk.app import AppContext
 from kiosk.app import staff as staff_app
@@ -28,14 +27,8 @@ from tests.ui.settings_support import (
     save,
     settings_page,
     wait_loaded,
-    with_supervisor,
 )
 from ui.tasks import Failure
-
-
-@pytest.fixture
-def app(engine: Engine) -> AppContext:
-    return with_supervisor(AppContext(engine, "ADMIN"))
 
 
 def screen_text(page: object) -> str:
