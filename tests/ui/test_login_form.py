@@ -79,32 +79,34 @@ def test_a_wrong_pin_is_refused_in_words_and_the_pad_comes_back(
     assert results == []
 
 
-def test_the_check_turns_a_role_away_with_its_reason(qtbot: QtBot, app: AppContext) -> None:
+@pytest.mark.parametrize(("number", "role", "emitted", "shown_status"), [
+    ("S0101", "counter", "turned_away", "Supervisors only here."),
+    ("S9001", "supervisor", "admitted", ""),
+])
+def test_the_check_admits_a_role_or_turns_it_away_with_its_reason(
+        qtbot: QtBot, app: AppContext, number: str, role: str, emitted: str,
+        shown_status: str) -> None:
     form = shown(qtbot, LoginForm(partial(staff_app.login, app), check=supervisors_only))
-    admitted: list[StaffSession] = []
-    form.admitted.connect(admitted.append)
-    with qtbot.waitSignal(form.turned_away, timeout=30_000) as turned:
-        log_in(qtbot, form, "S0101", PINS["counter"])
-    assert turned.args[0].number == "S0101"
-    assert status(form) == "Supervisors only here."
-    assert admitted == []
+    other = {"admitted": form.turned_away, "turned_away": form.admitted}[emitted]
+    others: list[StaffSession] = []
+    other.connect(others.append)
+    with qtbot.waitSignal(getattr(form, emitted), timeout=30_000) as signal:
+        log_in(qtbot, form, number, PINS[role])
+    assert signal.args[0].number == number
+    assert status(form) == shown_status
+    assert others == []
     assert form.pinpad.isEnabled()
 
 
-def test_a_role_the_check_admits_is_emitted_and_the_status_cleared(
-        qtbot: QtBot, app: AppContext) -> None:
-    form = shown(qtbot, LoginForm(partial(staff_app.login, app), check=supervisors_only))
-    turned: list[object] = []
-    form.turned_away.connect(turned.append)
-    with qtbot.waitSignal(form.admitted, timeout=30_000) as admitted:
-        log_in(qtbot, form, "S9001", PINS["supervisor"])
-    assert admitted.args[0].number == "S9001"
-    assert status(form) == ""
-    assert turned == []
+def test_clear_leaves_nothing_typed(qtbot: QtBot, app: AppContext) -> None:
+    form = shown(qtbot, LoginForm(partial(staff_app.login, app)))
+    form.number.setText("S0101")
     form.pinpad.press_digit("7")
-    form.clear()  # the screen's reset: nothing typed stays
+    form.status.setText("正在验证…")
+    form.clear()  # the screen's reset
     assert form.number.text() == ""
     assert form.pinpad.length == 0
+    assert status(form) == ""
 
 
 def test_the_number_row_is_centred_or_takes_the_width(qtbot: QtBot, app: AppContext) -> None:
