@@ -125,11 +125,15 @@ def test_the_focus_goes_to_the_pin_once_a_number_is_there(
         qtbot: QtBot, app: AppContext) -> None:
     form = shown(qtbot, LoginForm(partial(staff_app.login, app)))
     form.activateWindow()
-    form.focus_first()
+    form.enter()
     qtbot.waitUntil(lambda: form.number.hasFocus())
-    form.number.setText("S0101")
-    form.focus_first()
+    assert not form.locked
+    form.enter(number="S0101", locked=True)  # the idle lock keeps the number
     qtbot.waitUntil(lambda: form.pinpad.hasFocus())
+    assert form.number.text() == "S0101"
+    assert form.locked
+    form.clear()
+    assert not form.locked
 
 
 def test_its_words_follow_the_language(qtbot: QtBot, app: AppContext) -> None:

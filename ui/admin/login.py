@@ -39,7 +39,6 @@ class AdminLogin(Screen):
         super().__init__()
         self.setObjectName("admin-login")
         self.window_ = window
-        self.locked_note = False
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         layout = scrolled_body(outer, margins=40)  # large text on 1280x800 scrolls
@@ -56,22 +55,18 @@ class AdminLogin(Screen):
     def retranslate(self) -> None:
         self.form.title.setText(self.tr("Admin panel"))
         self.form.hint.setText(self.tr("Locked after a pause. Enter your PIN to carry on.")
-                               if self.locked_note else
+                               if self.form.locked else
                                self.tr("Supervisors and technicians: your staff number, then "
                                        "your PIN."))
         self.form.number.setPlaceholderText(self.tr("e.g. S9001"))
 
     def enter(self, **params: Any) -> None:
-        self.locked_note = bool(params.get("locked"))
-        if params.get("number"):
-            self.form.number.setText(str(params["number"]))
+        self.form.enter(**params)
         self.retranslate()
-        self.form.focus_first()
 
     def reset(self) -> None:
         """Logout: nothing typed stays (the idle lock puts the number back)."""
         self.form.clear()
-        self.locked_note = False
 
     def _refusal(self, result: Admitted) -> str | None:
         if self.window_.can_log_in(result[0]):

@@ -23,7 +23,6 @@ class LoginScreen(Screen):
     def __init__(self, desk: CounterDesk) -> None:
         super().__init__()
         self.desk = desk
-        self.locked_note = False
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         layout = scrolled_body(outer)
@@ -36,16 +35,13 @@ class LoginScreen(Screen):
     def retranslate(self) -> None:
         self.form.title.setText(self.tr("Counter %1").replace("%1", str(self.desk.counter)))
         self.form.hint.setText(self.tr("Locked after a pause. Enter your PIN to carry on.")
-                               if self.locked_note else
+                               if self.form.locked else
                                self.tr("Staff login: your staff number, then your PIN."))
         self.form.number.setPlaceholderText(self.tr("e.g. S0401"))
 
     def enter(self, **params: Any) -> None:
-        self.locked_note = bool(params.get("locked"))
-        if params.get("number"):
-            self.form.number.setText(str(params["number"]))
+        self.form.enter(**params)
         self.retranslate()
-        self.form.focus_first()
 
     def reset(self) -> None:
         """Logout or idle lock: nothing typed stays (the lock puts the number back)."""

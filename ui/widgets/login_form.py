@@ -48,6 +48,8 @@ class LoginForm(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.login, self.check, self.task_name = login, check, name
+        self.locked = False
+        """Shown again by the idle lock (the screen's hint says so)."""
         self.title = QLabel()
         self.title.setProperty("kind", "title")
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -90,9 +92,13 @@ class LoginForm(QWidget):
         layout.addLayout(pad)
         self.retranslate()
 
-    def focus_first(self) -> None:
-        """The PIN pad when the number is filled in (after the idle lock), else the
-        number."""
+    def enter(self, *, number: object = None, locked: object = False, **_: Any) -> None:
+        """Shown (a screen's ``enter`` params): after the idle lock, ``locked`` with the
+        staff ``number`` kept, so the same person types only the PIN (the focus goes to
+        the pad when a number is there, else to the number)."""
+        self.locked = bool(locked)
+        if number:
+            self.number.setText(str(number))
         (self.pinpad if self.number.text() else self.number).setFocus()
 
     def clear(self) -> None:
@@ -100,6 +106,7 @@ class LoginForm(QWidget):
         self.pinpad.clear()
         self.number.clear()
         self.status.clear()
+        self.locked = False
 
     def submit(self, pin: str) -> None:
         """Log in with the number typed and ``pin`` (the PIN pad's OK)."""
