@@ -12,12 +12,10 @@ from typing import Any
 
 from PySide6.QtWidgets import (
     QCheckBox,
-    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -26,7 +24,7 @@ from kiosk.errors import RuleRefused
 from ui import i18n, theme
 from ui.shell import Screen, Shell
 from ui.tasks import Failure
-from ui.widgets import PinPad, TouchButton
+from ui.widgets import PinPad, TouchButton, scroll_area
 
 
 class GalleryState(Enum):
@@ -132,11 +130,8 @@ class ButtonsPage(Screen):
         inner.addWidget(self.check)
         inner.addWidget(self.number)
         inner.addStretch(1)
-        scroll = QScrollArea()  # long pages scroll; the keyboard scrolls the field into view
-        scroll.setWidget(body)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        layout.addWidget(scroll, 1)
+        # long pages scroll; the keyboard scrolls the field into view
+        layout.addWidget(scroll_area(body), 1)
         self.retranslate()
 
     def reset(self) -> None:

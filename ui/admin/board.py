@@ -16,7 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from kiosk.app.live_board import BoardCounter, BoardQueue, LiveBoard, live_board
 from kiosk.staff.permissions import Permission
@@ -26,6 +26,7 @@ from ui.admin.board_notices import ComplaintNotice, WarningList, device_level, d
 from ui.admin.board_tickets import TicketDesk
 from ui.admin.pages import AdminContext, AdminPage
 from ui.tasks import Failure, Task, run_task
+from ui.widgets import scroll_area
 
 POLL_MS = 15_000
 TICK_MS = 1_000
@@ -81,10 +82,7 @@ class BoardPage(AdminPage):
                        self.queues_note, self.devices_title, self.devices, self.tickets):
             layout.addWidget(widget)
         layout.addStretch(1)
-        self.scroll = QScrollArea()
-        self.scroll.setWidget(body)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll = scroll_area(body)
         outer.addWidget(self.scroll)
         self.tick_timer = QTimer(self)
         self.tick_timer.setInterval(TICK_MS)

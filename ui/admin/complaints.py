@@ -20,10 +20,8 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
-    QFrame,
     QHBoxLayout,
     QLabel,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -35,21 +33,13 @@ from ui.admin.complaints_detail import ComplaintDetail, overdue_name, state_name
 from ui.admin.complaints_new import NewComplaint
 from ui.admin.pages import AdminContext, AdminPage
 from ui.tasks import Failure, Task, run_task
-from ui.widgets import TouchButton
+from ui.widgets import TouchButton, scroll_area
 
 VIEWS = {"open": QT_TRANSLATE_NOOP("ComplaintsPage", "Open"),
          "overdue": QT_TRANSLATE_NOOP("ComplaintsPage", "Overdue"),
          "mine": QT_TRANSLATE_NOOP("ComplaintsPage", "Mine"),
          "closed": QT_TRANSLATE_NOOP("ComplaintsPage", "Closed"),
          "all": QT_TRANSLATE_NOOP("ComplaintsPage", "All")}
-
-
-def scrolled(widget: QWidget) -> QScrollArea:
-    area = QScrollArea()
-    area.setWidget(widget)
-    area.setWidgetResizable(True)
-    area.setFrameShape(QFrame.Shape.NoFrame)
-    return area
 
 
 class ComplaintsPage(AdminPage):
@@ -105,14 +95,14 @@ class ComplaintsPage(AdminPage):
         self.detail.changed.connect(self._changed)
         self.split = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.split.setSpacing(24)
-        self.split.addWidget(scrolled(list_body), 1)
+        self.split.addWidget(scroll_area(list_body), 1)
         right = QWidget()  # the form on top of the detail, both scrolled
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.setSpacing(16)
         right_layout.addWidget(self.form)
         right_layout.addWidget(self.detail, 1)
-        self.right = scrolled(right)
+        self.right = scroll_area(right)
         self.split.addWidget(self.right, 1)
         outer.addLayout(filters)
         counts_row = QHBoxLayout()

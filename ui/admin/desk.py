@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -29,7 +28,7 @@ from kiosk.staff.permissions import ROLE_NAMES
 from ui import i18n, theme
 from ui.admin.pages import PAGES, AdminContext, AdminPage, PageEntry, reachable_pages
 from ui.shell import Screen
-from ui.widgets import TouchButton
+from ui.widgets import TouchButton, scroll_area
 
 log = logging.getLogger(__name__)
 
@@ -93,10 +92,7 @@ class AdminDesk(Screen):
         self.nav_layout = QBoxLayout(QBoxLayout.Direction.TopToBottom, self.nav)
         self.nav_layout.setContentsMargins(16, 16, 16, 16)
         self.nav_layout.setSpacing(12)
-        self.nav_scroll = QScrollArea()
-        self.nav_scroll.setWidget(self.nav)
-        self.nav_scroll.setWidgetResizable(True)
-        self.nav_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.nav_scroll = scroll_area(self.nav)
         self.stack = QStackedWidget()
         self.body.addWidget(self.nav_scroll)
         self.body.addWidget(self.stack, 1)

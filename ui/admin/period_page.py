@@ -15,13 +15,14 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from kiosk.app.reports import KpiChoices, kpi_choices
 from kiosk.reports.periods import Period
 from ui.admin.kpi_period import PeriodPicker, Progress
 from ui.admin.pages import AdminContext, AdminPage
 from ui.tasks import Failure, Task, run_task
+from ui.widgets import scroll_area
 
 
 class PeriodPage(AdminPage):
@@ -56,12 +57,7 @@ class PeriodPage(AdminPage):
         self.problem.setProperty("kind", "alert")
         self.problem.setWordWrap(True)
         self.problem.hide()
-        scroll = QScrollArea()
-        scroll.setObjectName(f"{self.name}-scroll")
-        scroll.setWidget(body)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        outer.addWidget(scroll)
+        outer.addWidget(scroll_area(body, name=f"{self.name}-scroll"))
 
     def take_period(self, params: dict[str, Any]) -> bool:
         """The period another page asked for (``enter(period=...)``), if any."""

@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -40,7 +39,7 @@ from kiosk.branch.settings import FieldProblem
 from ui import i18n
 from ui.admin.pages import AdminContext, AdminPage
 from ui.tasks import Failure, Task, run_task
-from ui.widgets import TouchButton
+from ui.widgets import TouchButton, scroll_area
 
 CONTEXT = "SettingsPage"
 
@@ -101,10 +100,7 @@ class SettingsPage(AdminPage):
         self.form.addWidget(self.intro)
         self.build(self.form)
         self.form.addStretch(1)
-        self.scroller = QScrollArea()
-        self.scroller.setWidget(body)
-        self.scroller.setWidgetResizable(True)
-        self.scroller.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroller = scroll_area(body)
         outer.addWidget(self.scroller, 1)
         bar = QFrame()
         bar.setProperty("kind", "panel")

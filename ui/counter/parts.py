@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from ui.widgets import scroll_area
 
 
 def scrolled_body(outer: QVBoxLayout, *, margins: int = 20) -> QVBoxLayout:
@@ -13,11 +15,7 @@ def scrolled_body(outer: QVBoxLayout, *, margins: int = 20) -> QVBoxLayout:
     inner = QVBoxLayout(body)
     inner.setContentsMargins(margins, 12, margins, 12)
     inner.setSpacing(12)
-    scroll = QScrollArea()
-    scroll.setWidget(body)
-    scroll.setWidgetResizable(True)
-    scroll.setFrameShape(QFrame.Shape.NoFrame)
-    outer.addWidget(scroll, 1)
+    outer.addWidget(scroll_area(body), 1)
     return inner
 
 

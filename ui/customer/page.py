@@ -9,25 +9,15 @@ from PySide6.QtCore import QPoint, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
-    QFrame,
     QHBoxLayout,
     QLabel,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
 from ui.shell import Screen
 from ui.tasks import Failure
-
-
-def scroll_page(body: QWidget) -> QScrollArea:
-    """``body`` in a frameless scroll area."""
-    area = QScrollArea()
-    area.setWidget(body)
-    area.setWidgetResizable(True)
-    area.setFrameShape(QFrame.Shape.NoFrame)
-    return area
+from ui.widgets import scroll_area
 
 
 class Page(Screen):
@@ -46,7 +36,7 @@ class Page(Screen):
         self.intro = QLabel()
         self.intro.setWordWrap(True)
         self.body.addWidget(self.intro)
-        self.scroll = scroll_page(body)
+        self.scroll = scroll_area(body)
         layout.addWidget(self.scroll, 1)
         self.buttons = QHBoxLayout()
         self.buttons.setContentsMargins(48, 12, 48, 24)

@@ -28,12 +28,11 @@ from PySide6.QtWidgets import (
 from kiosk.app import AppContext
 from kiosk.app.printout import PrintOutcome
 from kiosk.app.tickets import ServiceChoice, TakenTicket, print_ticket, service_choices, take_ticket
-from ui.customer.page import scroll_page
 from ui.customer.states import State
 from ui.customer.widgets import ChoiceButton, QrView, TileButton, pick
 from ui.shell import Screen
 from ui.tasks import Failure, run_task
-from ui.widgets import TouchButton
+from ui.widgets import TouchButton, scroll_area
 
 REFRESH_MS = 15_000
 
@@ -93,7 +92,7 @@ class ServicesScreen(Screen):
         inner.addWidget(self.status)
         inner.addLayout(self.grid)
         inner.addStretch(1)
-        layout.addWidget(scroll_page(body), 1)
+        layout.addWidget(scroll_area(body), 1)
         self._refresh = QTimer(self)
         self._refresh.setInterval(REFRESH_MS)
         self._refresh.timeout.connect(self.load)
@@ -293,7 +292,7 @@ class TicketScreen(Screen):
         inner.addLayout(top)
         inner.addWidget(self.print_panel)
         inner.addStretch(1)
-        layout.addWidget(scroll_page(body), 1)
+        layout.addWidget(scroll_area(body), 1)
         layout.addLayout(buttons)  # outside the scroll: Done is always in reach
         self.read_button.clicked.connect(self.read_aloud)
         self.done_button.clicked.connect(self.home_requested)

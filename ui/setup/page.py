@@ -11,13 +11,13 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any
 
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from ui.admin.pages import AdminContext, AdminPage
 from ui.setup.checks_view import ChecksView, HealthView
 from ui.setup.ports_view import PortsView
 from ui.setup.station_view import StationView
-from ui.widgets import TouchButton
+from ui.widgets import TouchButton, scroll_area
 
 
 class Section(Enum):
@@ -62,11 +62,7 @@ class SetupPage(AdminPage):
             layout.addWidget(view)
             layout.addStretch(1)
             self.stack.addWidget(holder)
-        scroll = QScrollArea()
-        scroll.setWidget(self.stack)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        outer.addWidget(scroll, 1)
+        outer.addWidget(scroll_area(self.stack), 1)
         self.retranslate()
 
     def retranslate(self) -> None:

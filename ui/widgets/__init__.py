@@ -6,5 +6,7 @@ from ui.widgets.header import PageHeader
 from ui.widgets.login_form import LoginForm
 from ui.widgets.message import MessagePanel
 from ui.widgets.pinpad import PinPad
+from ui.widgets.scroll import scroll_area
 
-__all__ = ["LEVELS", "Banner", "LoginForm", "MessagePanel", "PageHeader", "PinPad", "TouchButton"]
+__all__ = ["LEVELS", "Banner", "LoginForm", "MessagePanel", "PageHeader", "PinPad", "TouchButton",
+           "scroll_area"]
