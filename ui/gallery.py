@@ -24,7 +24,7 @@ from kiosk.errors import RuleRefused
 from ui import i18n, theme
 from ui.shell import Screen, Shell
 from ui.tasks import Failure
-from ui.widgets import PinPad, TouchButton, scroll_area
+from ui.widgets import PinPad, TouchButton, centred, scroll_area
 
 
 class GalleryState(Enum):
@@ -162,12 +162,8 @@ class PinPage(Screen):
         layout.setContentsMargins(0, 0, 0, 0)
         self.add_header(layout)
         self.pad = PinPad()
-        holder = QHBoxLayout()
-        holder.addStretch(1)
-        holder.addWidget(self.pad)
-        holder.addStretch(1)
         layout.addStretch(1)
-        layout.addLayout(holder)
+        layout.addLayout(centred(self.pad))
         layout.addStretch(1)
         self.retranslate()
 

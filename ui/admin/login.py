@@ -16,10 +16,9 @@ from kiosk.app import AppContext
 from kiosk.app import staff as staff_app
 from kiosk.staff.accounts import StaffPolicy
 from kiosk.staff.permissions import StaffSession
-from ui.counter.parts import scrolled_body
 from ui.shell import Screen
 from ui.tasks import run_task
-from ui.widgets import LoginForm
+from ui.widgets import LoginForm, scrolled_body
 
 if TYPE_CHECKING:
     from ui.admin.window import AdminWindow

@@ -13,11 +13,10 @@ from kiosk.app.counters import CounterView
 from kiosk.staff.permissions import StaffSession
 from ui import i18n
 from ui.counter.controller import CounterDesk
-from ui.counter.parts import scrolled_body
 from ui.counter.states import CounterState
 from ui.shell import Screen
 from ui.tasks import Failure
-from ui.widgets import TouchButton
+from ui.widgets import TouchButton, scrolled_body
 
 ACTIONS = ("call", "recall", "start", "finish", "no_show", "transfer", "call_specific",
            "pause", "open")

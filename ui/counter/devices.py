@@ -9,9 +9,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
 
 from ui import i18n
 from ui.counter.controller import CounterDesk
-from ui.counter.parts import scrolled_body
 from ui.shell import Screen
-from ui.widgets import TouchButton
+from ui.widgets import TouchButton, scrolled_body
 
 
 class DevicesScreen(Screen):

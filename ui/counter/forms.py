@@ -22,11 +22,10 @@ from kiosk.app.desk import DeskSetup
 from kiosk.app.staff import SupervisorPin
 from ui import i18n
 from ui.counter.controller import CounterDesk
-from ui.counter.parts import centred, labelled, scrolled_body
 from ui.counter.states import CounterState
 from ui.shell import Screen
 from ui.tasks import Failure, run_task
-from ui.widgets import PinPad, TouchButton
+from ui.widgets import PinPad, TouchButton, centred, labelled, scrolled_body
 
 
 class _DeskForm(Screen):

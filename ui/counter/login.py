@@ -11,9 +11,8 @@ from PySide6.QtWidgets import QVBoxLayout
 
 from kiosk.app import staff as staff_app
 from ui.counter.controller import CounterDesk
-from ui.counter.parts import scrolled_body
 from ui.shell import Screen
-from ui.widgets import LoginForm
+from ui.widgets import LoginForm, scrolled_body
 
 
 class LoginScreen(Screen):

@@ -9,9 +9,8 @@ from PySide6.QtWidgets import QVBoxLayout
 
 from kiosk.app import staff as staff_app
 from kiosk.staff.permissions import StaffSession
-from ui.counter.parts import scrolled_body
 from ui.shell import Screen
-from ui.widgets import LoginForm
+from ui.widgets import LoginForm, scrolled_body
 
 if TYPE_CHECKING:
     from ui.admin.window import AdminWindow

@@ -3,10 +3,10 @@
 from ui.widgets.banner import LEVELS, Banner
 from ui.widgets.buttons import TouchButton
 from ui.widgets.header import PageHeader
+from ui.widgets.layouts import centred, labelled, scroll_area, scrolled_body
 from ui.widgets.login_form import LoginForm
 from ui.widgets.message import MessagePanel
 from ui.widgets.pinpad import PinPad
-from ui.widgets.scroll import scroll_area
 
 __all__ = ["LEVELS", "Banner", "LoginForm", "MessagePanel", "PageHeader", "PinPad", "TouchButton",
-           "scroll_area"]
+           "centred", "labelled", "scroll_area", "scrolled_body"]

@@ -19,9 +19,10 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from ui.tasks import Failure, run_task
+from ui.widgets.layouts import centred, labelled
 from ui.widgets.pinpad import PinPad
 
 Login = Callable[[str, str], Any]
@@ -69,27 +70,15 @@ class LoginForm(QWidget):
         self.status.setObjectName("login-status")
         self.status.setWordWrap(True)
         self.status.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        row = QHBoxLayout()
-        if wide_number:
-            row.addWidget(self.number_label)
-            row.addWidget(self.number, 1)
-        else:
-            row.addStretch(1)
-            row.addWidget(self.number_label)
-            row.addWidget(self.number)
-            row.addStretch(1)
-        pad = QHBoxLayout()
-        pad.addStretch(1)
-        pad.addWidget(self.pinpad)
-        pad.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(12)  # as the screens' scrolled body (ui.counter.parts)
+        layout.setSpacing(12)  # as the screens' scrolled body (ui.widgets.layouts)
         layout.addWidget(self.title)
         layout.addWidget(self.hint)
-        layout.addLayout(row)
+        layout.addLayout(labelled(self.number_label, self.number) if wide_number
+                         else centred(self.number_label, self.number))
         layout.addWidget(self.status)
-        layout.addLayout(pad)
+        layout.addLayout(centred(self.pinpad))
         self.retranslate()
 
     def enter(self, *, number: object = None, locked: object = False, **_: Any) -> None:
