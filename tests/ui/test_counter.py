@@ -27,7 +27,7 @@ from tests.ui.counter_support import (
     texts,
     type_pin,
 )
-from ui import i18n
+from ui import i18n, tasks
 from ui.counter.states import CounterState
 from ui.counter.window import CounterWindow
 from ui.widgets import PinPad
@@ -185,7 +185,7 @@ def test_pausing_the_last_open_counter_asks_for_a_supervisor_then_resumes(
 
 
 def test_a_technician_sees_the_devices_and_no_queue(
-        window: CounterWindow, qtbot: QtBot) -> None:
+        window: CounterWindow, qtbot: QtBot, app: AppContext) -> None:
     logged_in(qtbot, window, "T01")
     assert window.state is CounterState.DEVICES
     devices = window.screen(CounterState.DEVICES)
@@ -193,6 +193,9 @@ def test_a_technician_sees_the_devices_and_no_queue(
     assert "呼叫下一位" not in texts(devices)
     click(qtbot, devices.logout_button)
     assert window.state is CounterState.LOGIN
+    # the logout is audited in a task: waited for until delivered, none left running
+    qtbot.waitUntil(lambda: not tasks.pending_tasks(), timeout=30_000)
+    assert ("T01", "logout", "") in audit(app)
 
 
 def test_left_idle_the_terminal_locks_and_keeps_the_number_for_the_pin(
