@@ -25,9 +25,7 @@ PAGES = ("settings-branch", "settings-hours", "settings-calendar", "settings-ser
 def tour(camera: Any) -> None:
     app = demo_app(camera.workdir)
     try:
-        boss = supervisor()
-        staff_app.add_staff(app, staff_app.console(app), boss.number, boss.name,
-                            "supervisor", "3691")
+        boss = supervisor()  # demo_app's register already added the supervisors
         save_calendar(app, boss, ["2026-12-24", "2027-02-10", "2027-02-11"],
                       ["2027-02-07"], True)
         for number, name, role in (("S0101", "李柜员", "counter"), ("S0401", "赵柜员", "counter"),
