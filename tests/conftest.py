@@ -1,9 +1,16 @@
 """Shared fixtures: real databases (a SQLite file, a PostgreSQL server started for the
-run), a branch that is open round the clock, and instants to act at."""
+run), a branch that is open round the clock, and instants to act at.
+
+A migrated database is migrated once per run (per pytest-xdist worker): the fixtures
+that hand a test one copy a template that ``ensure_ready`` built, a file for SQLite, a
+``CREATE DATABASE ... TEMPLATE`` for PostgreSQL, then run ``ensure_ready`` on the copy,
+which finds it current as every command on a set-up branch does. Migrating itself is
+tested from empty databases (``sqlite_url``, ``pg_url``, ``db_url`` stay empty)."""
 
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -53,12 +60,63 @@ def postgres() -> Iterator[PostgresServer]:
 
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
+    """A SQLite file that does not exist yet."""
     return f"sqlite:///{tmp_path / 'branch.db'}"
 
 
 @pytest.fixture
 def pg_url(postgres: PostgresServer) -> str:
+    """A new empty PostgreSQL database."""
     return postgres.create_database()
+
+
+def _migrated(url: str) -> None:
+    engine = make_engine(url)
+    ensure_ready(engine)
+    engine.dispose()  # no connection left: SQLite folds its WAL in, PostgreSQL can copy
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated and seeded with the default branch settings."""
+    path = tmp_path_factory.mktemp("template") / "branch.db"
+    _migrated(f"sqlite:///{path}")
+    assert not path.with_name(path.name + "-wal").exists(), "the copies would miss the WAL"
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_template(postgres: PostgresServer) -> str:
+    """The name of a PostgreSQL database migrated and seeded with the default branch
+    settings, which no one connects to again (so it can be copied)."""
+    url = postgres.create_database()
+    _migrated(url)
+    return url.rsplit("/", 1)[1]
+
+
+def copy_sqlite(template: Path, url: str) -> None:
+    """Copy the SQLite file ``template`` and the files its writers keep beside it (the
+    writer lock and queue: ``branch.db.writer-queue``...) to the file of ``url``."""
+    target = Path(url.removeprefix("sqlite:///"))
+    for part in template.parent.glob(f"{template.name}*"):
+        shutil.copyfile(part, target.with_name(target.name + part.name[len(template.name):]))
+
+
+def migrated_copy(request: pytest.FixtureRequest, url: str) -> None:
+    """Make the empty database at ``url`` (from ``sqlite_url`` or ``pg_url``) a copy of
+    the migrated template of its backend."""
+    if url.startswith("sqlite:///"):
+        copy_sqlite(request.getfixturevalue("sqlite_template"), url)
+    else:
+        postgres: PostgresServer = request.getfixturevalue("postgres")
+        postgres.replace_with_copy(url, request.getfixturevalue("pg_template"))
+
+
+@pytest.fixture
+def migrated_sqlite_url(sqlite_url: str, request: pytest.FixtureRequest) -> str:
+    """``sqlite_url`` holding a migrated database with the default branch settings."""
+    migrated_copy(request, sqlite_url)
+    return sqlite_url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -90,17 +148,19 @@ def printer(tmp_path: Path) -> Iterator[FakePrinter]:
 
 
 @pytest.fixture
-def engine(sqlite_url: str) -> Iterator[Engine]:
-    """A migrated SQLite file with the default branch settings."""
-    eng = make_engine(sqlite_url)
+def engine(migrated_sqlite_url: str) -> Iterator[Engine]:
+    """A migrated SQLite file (at ``sqlite_url``) with the default branch settings."""
+    eng = make_engine(migrated_sqlite_url)
     ensure_ready(eng)
     yield eng
     eng.dispose()
 
 
 @pytest.fixture
-def any_engine(db_url: str) -> Iterator[Engine]:
-    """A migrated database of each backend with the default branch settings."""
+def any_engine(db_url: str, request: pytest.FixtureRequest) -> Iterator[Engine]:
+    """A migrated database of each backend (at ``db_url``) with the default branch
+    settings."""
+    migrated_copy(request, db_url)
     eng = make_engine(db_url)
     ensure_ready(eng)
     yield eng

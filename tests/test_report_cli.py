@@ -32,7 +32,7 @@ from kiosk.queue.lobby import Lobby
 from kiosk.reports.periods import Period
 from kiosk.seed import seed_history
 from kiosk.staff.permissions import NotPermitted, StaffSession
-from tests.conftest import MONDAY_10AM
+from tests.conftest import MONDAY_10AM, copy_sqlite, migrated_copy
 from tests.kpi_support import count, expected_row, morning, rate_history
 
 T = MONDAY_10AM
@@ -57,14 +57,24 @@ def _history(url: str) -> None:
 
 
 @pytest.fixture
-def url(db_url: str) -> str:
+def url(db_url: str, request: pytest.FixtureRequest) -> str:
+    migrated_copy(request, db_url)
     _history(db_url)
     return db_url
 
 
+@pytest.fixture(scope="session")
+def history_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The history in a SQLite file, built once per run (per xdist worker)."""
+    path = tmp_path_factory.mktemp("report-history") / "branch.db"
+    _history(f"sqlite:///{path}")
+    return path
+
+
 @pytest.fixture
-def sqlite_history(sqlite_url: str) -> str:
-    _history(sqlite_url)
+def sqlite_history(sqlite_url: str, history_template: Path) -> str:
+    """``sqlite_url`` holding a copy of the history (every test changes its own)."""
+    copy_sqlite(history_template, sqlite_url)
     return sqlite_url
 
 
