@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import shutil
 import subprocess
 import sys
@@ -164,10 +165,19 @@ def build(*, sources: Sequence[Path] | None = None, catalogue_files: Sequence[Pa
         subprocess.run([_tool("pyside6-lrelease"), str(ts), "-qm", str(qm)],
                        check=True, capture_output=True, text=True)
         out_qm.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(ts, out_ts)
-        shutil.copyfile(qm, out_qm)
+        _replace(ts, out_ts)
+        _replace(qm, out_qm)
     unused = sorted(set(catalogue) - used)
     return BuildResult(out_ts, out_qm, translated, unused)
+
+
+def _replace(built: Path, target: Path) -> None:
+    """Put ``built`` at ``target`` in one step (a rename in the target's folder): a
+    screen starting meanwhile, or another build running at the same time (each test
+    worker builds), reads the old file or the new one, never half of one."""
+    part = target.with_name(f".{target.name}.{os.getpid()}.part")
+    shutil.copyfile(built, part)
+    os.replace(part, target)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
