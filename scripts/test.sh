@@ -7,4 +7,8 @@ bash scripts/setup.sh
 echo "== ruff"; .venv/bin/ruff check kiosk printers ui tests bench
 echo "== mypy"; .venv/bin/mypy
 echo "== lint-imports"; .venv/bin/lint-imports --no-logo
-echo "== pytest"; .venv/bin/pytest "$@"
+# Several test processes at once (pytest-xdist): most tests wait on subprocesses, ptys,
+# PostgreSQL, Xvfb or a sound server, so even two cores keep four of them busy. Each
+# worker starts its own PostgreSQL server and sound server (docs/ARCHITECTURE.md,
+# "Tests and evidence"). KIOSK_TEST_WORKERS=0 runs the tests in this one process.
+echo "== pytest"; .venv/bin/pytest -n "${KIOSK_TEST_WORKERS:-4}" --dist load "$@"

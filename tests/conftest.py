@@ -37,10 +37,18 @@ ROUND_THE_CLOCK = (clock_time(0, 0), clock_time(23, 59, 59))
 MONDAY_10AM = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked slow first, each group in its usual order: on several workers
+    (scripts/test.sh), a test of minutes handed out last would run alone at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test reads the developer's own database or a fixed clock by accident."""
+    """No test reads the developer's own database or log, or a fixed clock, by accident."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))  # the screens' log
     monkeypatch.delenv("KIOSK_DB_URL", raising=False)
     monkeypatch.delenv("KIOSK_NOW", raising=False)
     monkeypatch.delenv("KIOSK_BRANCH", raising=False)

@@ -38,9 +38,11 @@ class Recorder:
         return [kind for a, kind in self.devices if a == address]
 
 
-def wait_until(condition: Callable[[], object], timeout: float = 5.0,
+def wait_until(condition: Callable[[], object], timeout: float = 30.0,
                interval: float = 0.01) -> None:
-    """Poll ``condition`` until true; fail the test at the deadline."""
+    """Poll ``condition`` until true; fail the test at the deadline (a bound on a hang,
+    not a measure: on a loaded machine, with the suite on several workers, the keypad
+    service can take seconds to get there)."""
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:

@@ -119,6 +119,7 @@ def test_cli_against_postgresql(pg_url: str) -> None:
         == "A001"
 
 
+@pytest.mark.slow
 def test_counter_commands_through_the_cli(sqlite_url: str) -> None:
     db = ("--db", sqlite_url)
     for _ in range(3):

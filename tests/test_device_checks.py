@@ -4,6 +4,7 @@ voice engine and audio, and the printer's paper width against its profile."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
@@ -49,8 +50,19 @@ def grabber(tmp_path: Path, name: str, port: str | None) -> subprocess.Popen[byt
     return process
 
 
-def test_modemmanager_holding_a_port_is_named_with_the_fix(tmp_path: Path,
-                                                           pty_port: str) -> None:
+@pytest.fixture
+def alone_with_grabbers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Whether a port grabber runs is a fact of the whole machine: the tests that start
+    one take turns on a lock in the run's temp folder, which every pytest-xdist worker
+    shares, so none sees another's stand-in (the first checks that none runs)."""
+    shared = tmp_path_factory.getbasetemp().parent
+    with (shared / "port-grabbers.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def test_modemmanager_holding_a_port_is_named_with_the_fix(
+        tmp_path: Path, pty_port: str, alone_with_grabbers: None) -> None:
     assert checks.check_port_grabbers([pty_port]).state == "ok"
     process = grabber(tmp_path, "ModemManager", pty_port)
     try:
@@ -63,8 +75,8 @@ def test_modemmanager_holding_a_port_is_named_with_the_fix(tmp_path: Path,
         process.wait()
 
 
-def test_brltty_running_is_a_problem_even_before_it_grabs_a_port(tmp_path: Path,
-                                                                 pty_port: str) -> None:
+def test_brltty_running_is_a_problem_even_before_it_grabs_a_port(
+        tmp_path: Path, pty_port: str, alone_with_grabbers: None) -> None:
     process = grabber(tmp_path, "brltty", None)
     try:
         found = checks.check_port_grabbers([pty_port])

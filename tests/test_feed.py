@@ -117,6 +117,7 @@ def test_a_kinds_filter_still_moves_past_the_other_events(open_engine: Engine) -
         read(open_engine, kinds=("called",))
 
 
+@pytest.mark.slow
 def test_every_writer_gets_positions_seeded_history_and_day_roll_included(
         open_engine: Engine) -> None:
     seed_history(open_engine, days=2, seed=3, now=MONDAY_10AM)

@@ -169,6 +169,7 @@ def kiosk(*args: str, db: str,
                           env={**os.environ, **(env or {})}, check=False)
 
 
+@pytest.mark.slow
 def test_cli_take_print_and_device_errors(sqlite_url: str, printer: FakePrinter,
                                           tmp_path: Path) -> None:
     env = {"KIOSK_NOW": MONDAY_10AM.isoformat()}

@@ -17,6 +17,7 @@ from kiosk.seed import seed_history
 from tests.conftest import MONDAY_10AM
 
 
+@pytest.mark.slow
 def test_seeded_history_is_consistent_and_follows_the_calendar(any_engine: Engine) -> None:
     summary = seed_history(any_engine, days=14, seed=3, now=MONDAY_10AM)
     with unit_of_work(any_engine) as session:
