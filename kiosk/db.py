@@ -26,6 +26,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
@@ -158,23 +159,38 @@ def unit_of_work(engine: Engine, *, write: bool = False) -> Iterator[Session]:
         checkpoint_if_due(engine)
 
 
+# One read-only descriptor per -shm file, kept open. Closing any descriptor of a file
+# drops every POSIX lock the process holds on it, SQLite's wal-index locks included:
+# another process then takes itself for the database's only user, truncates the -shm
+# file, and this process dies of SIGBUS reading its mapping (tests/test_wal_checkpoint.py).
+# A descriptor is closed only once its file is deleted (the last connection closed).
+_SHM_FDS: dict[str, int] = {}
+_SHM_FDS_LOCK = threading.Lock()
+
+
+def _read_shm_header(path: str) -> bytes | None:
+    with _SHM_FDS_LOCK:
+        for known, stale in list(_SHM_FDS.items()):
+            if os.fstat(stale).st_nlink == 0:
+                os.close(stale)
+                del _SHM_FDS[known]
+        if path not in _SHM_FDS:
+            try:
+                _SHM_FDS[path] = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+            except OSError:
+                return None
+        return os.pread(_SHM_FDS[path], 100, 0)
+
+
 def wal_backlog(engine: Engine) -> int | None:
     """WAL frames not yet copied into the database file, from the wal-index header in
     the ``-shm`` file (https://www.sqlite.org/walformat.html: ``mxFrame`` at byte 16,
     ``nBackfill`` at byte 96, native byte order). A read without a lock, good enough
     to decide whether to checkpoint; None when there is no such file to read."""
-    path = writer_lock_path(engine)
-    if path is None:
+    if writer_lock_path(engine) is None:
         return None
-    try:
-        fd = os.open(f"{engine.url.database}-shm", os.O_RDONLY | os.O_CLOEXEC)
-    except OSError:
-        return None
-    try:
-        header = os.pread(fd, 100, 0)
-    finally:
-        os.close(fd)
-    if len(header) < 100:
+    header = _read_shm_header(f"{engine.url.database}-shm")
+    if header is None or len(header) < 100:
         return None
     max_frame = int.from_bytes(header[16:20], sys.byteorder)
     backfilled = int.from_bytes(header[96:100], sys.byteorder)

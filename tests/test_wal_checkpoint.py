@@ -7,6 +7,9 @@ from __future__ import annotations
 import fcntl
 import os
 import sqlite3
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,6 +26,7 @@ from kiosk.db import (
 from kiosk.queue.lobby import Lobby
 from tests.conftest import MONDAY_10AM
 
+ROOT = Path(__file__).resolve().parents[1]
 CODES = ["claims", "enquiry", "payments", "policy_change", "new_business", "complaints"]
 
 
@@ -99,3 +103,40 @@ def test_a_failed_checkpoint_never_fails_the_write(engine: Engine, monkeypatch: 
     assert backlog is not None
     assert backlog > 0
     assert kiosk.db.checkpoint_if_due(engine) is False
+
+
+READER = """
+import sqlite3, subprocess, sys
+from kiosk.db import make_engine, wal_backlog
+engine = make_engine(sys.argv[1])
+path = engine.url.database
+writer = (
+    "import sqlite3, sys\\n"
+    "for _ in range(100):\\n"
+    "    c = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=30)\\n"
+    "    c.execute('BEGIN IMMEDIATE')\\n"
+    "    c.execute('INSERT INTO t VALUES (1)')\\n"
+    "    c.execute('COMMIT')\\n"
+    "    c.close()\\n")
+reader = sqlite3.connect(path, isolation_level=None)
+reader.execute("PRAGMA journal_mode=WAL")
+reader.execute("CREATE TABLE t (x)")
+writers = [subprocess.Popen([sys.executable, "-c", writer, path]) for _ in range(4)]
+while any(w.poll() is None for w in writers):
+    reader.execute("SELECT count(*) FROM t").fetchall()
+    wal_backlog(engine)
+assert [w.returncode for w in writers] == [0] * 4
+print(reader.execute("SELECT count(*) FROM t").fetchone()[0])
+"""
+
+
+def test_reading_the_backlog_keeps_sqlites_locks_while_other_processes_come_and_go(
+        sqlite_url: str) -> None:
+    """A process that reads the backlog while it holds a connection, with writers
+    opening and closing the database around it: reading the -shm file must not drop
+    this process's wal-index locks (a writer would then reset the -shm file under the
+    reader's mapping: SIGBUS)."""
+    done = subprocess.run([sys.executable, "-c", READER, sqlite_url], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, (done.returncode, done.stderr[-2000:])
+    assert done.stdout.split() == ["400"]
