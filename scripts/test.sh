@@ -10,5 +10,8 @@ echo "== lint-imports"; .venv/bin/lint-imports --no-logo
 # Several test processes at once (pytest-xdist): most tests wait on subprocesses, ptys,
 # PostgreSQL, Xvfb or a sound server, so even two cores keep four of them busy. Each
 # worker starts its own PostgreSQL server and sound server (docs/ARCHITECTURE.md,
-# "Tests and evidence"). KIOSK_TEST_WORKERS=0 runs the tests in this one process.
-echo "== pytest"; .venv/bin/pytest -n "${KIOSK_TEST_WORKERS:-4}" --dist load "$@"
+# "Tests and evidence"). --dist loadgroup hands the tests out one at a time, slow ones
+# first (tests/conftest.py), to whichever worker is free (no test is in a group);
+# --dist load starts each worker on a block of 80 consecutive tests, which put every
+# slow test on one worker. KIOSK_TEST_WORKERS=0 runs the tests in this one process.
+echo "== pytest"; .venv/bin/pytest -n "${KIOSK_TEST_WORKERS:-4}" --dist loadgroup "$@"
