@@ -13,7 +13,7 @@ from kiosk.branch.settings import apply_config
 from kiosk.db import make_engine, unit_of_work
 from kiosk.errors import RuleRefused
 from kiosk.migrate import ensure_ready
-from kiosk.models import DayState, TicketEvent
+from kiosk.models import DayState, Ticket, TicketEvent
 from kiosk.queue.lobby import Lobby
 from tests.conftest import MONDAY_10AM, open_all_hours
 
@@ -115,3 +115,59 @@ def test_first_actions_of_a_new_day_on_postgresql_do_not_deadlock(pg_url: str,
     finally:
         engine_a.dispose()
         engine_b.dispose()
+
+
+def test_a_roll_expires_every_leftover_in_place_with_its_event(open_engine: Engine) -> None:
+    """Monday's leftovers (waiting in two services, one called at a counter after a
+    recall) expire at Tuesday's first action: each gets one ``expire`` event from the
+    state it was in, with its service and recalls, the counter lets go of its ticket,
+    and tickets already done or of the new day are untouched. The roll loads no ticket
+    as an object (a day can leave thousands: bench/customer_screen.py's soak)."""
+    with unit_of_work(open_engine, write=True) as session:
+        lobby = Lobby(session, now=MONDAY_10AM)
+        lobby.open_counter(1, "S1")
+        for code in ("enquiry", "enquiry", "enquiry", "claims"):
+            lobby.take(code)
+        lobby.call_next(1)
+        lobby.finish(1)          # A001 done
+        lobby.call_next(1)       # A002 called ...
+        lobby.recall(1)          # ... and recalled once, still at counter 1 overnight
+    with unit_of_work(open_engine, write=True) as session:
+        lobby = Lobby(session, now=TUESDAY_10AM)
+        loaded: list[Ticket] = []
+
+        def _loaded(ticket: Ticket, _context: Any) -> None:
+            loaded.append(ticket)
+
+        event.listen(Ticket, "load", _loaded)
+        try:
+            assert lobby.roll_day() == 3
+        finally:
+            event.remove(Ticket, "load", _loaded)
+        assert loaded == []
+        lobby.take("enquiry")
+    with unit_of_work(open_engine) as session:
+        lobby = Lobby(session, now=TUESDAY_10AM)
+        monday = MONDAY_10AM.date()
+        tickets = {n: lobby.ticket(n, monday) for n in ("A001", "A002", "A003", "D001")}
+        assert {n: t.status for n, t in tickets.items()} == {
+            "A001": "done", "A002": "expired", "A003": "expired", "D001": "expired"}
+        assert tickets["A001"].finished_at == MONDAY_10AM
+        assert all(tickets[n].finished_at == TUESDAY_10AM for n in ("A002", "A003", "D001"))
+        assert lobby.ticket("A001").status == "waiting"  # Tuesday's own A001
+        assert lobby.counter(1).current_ticket_id is None
+        expiries = session.execute(select(
+            TicketEvent.ticket_id, TicketEvent.from_state, TicketEvent.to_state,
+            TicketEvent.service_code, TicketEvent.recalls, TicketEvent.at,
+            TicketEvent.reason, TicketEvent.counter_number)
+            .where(TicketEvent.kind == "expire").order_by(TicketEvent.id)).all()
+        assert expiries == [
+            (tickets["A002"].id, "called", "expired", "enquiry", 1, TUESDAY_10AM,
+             "new business day", None),
+            (tickets["A003"].id, "waiting", "expired", "enquiry", 0, TUESDAY_10AM,
+             "new business day", None),
+            (tickets["D001"].id, "waiting", "expired", "claims", 0, TUESDAY_10AM,
+             "new business day", None)]
+        positions = session.scalars(select(TicketEvent.feed_pos).order_by(TicketEvent.id)).all()
+        assert None not in positions
+        assert positions == sorted({p for p in positions if p is not None})
