@@ -16,13 +16,13 @@ from kiosk.app.stations import DeviceState
 from ui import i18n
 from ui.widgets import TouchButton
 
-DEVICES = {"printer": QT_TRANSLATE_NOOP("BoardDevices", "receipt printer"),
-           "a4": QT_TRANSLATE_NOOP("BoardDevices", "A4 output"),
-           "speakers": QT_TRANSLATE_NOOP("BoardDevices", "call speakers")}
-STATES = {"ok": QT_TRANSLATE_NOOP("BoardDevices", "OK"),
-          "problem": QT_TRANSLATE_NOOP("BoardDevices", "Problem"),
-          "unknown": QT_TRANSLATE_NOOP("BoardDevices", "Not seen yet")}
-KEYPAD_NAME = QT_TRANSLATE_NOOP("BoardDevices", "keypad %1 (counter %2)")
+DEVICES = {"printer": str(QT_TRANSLATE_NOOP("BoardDevices", "receipt printer")),
+           "a4": str(QT_TRANSLATE_NOOP("BoardDevices", "A4 output")),
+           "speakers": str(QT_TRANSLATE_NOOP("BoardDevices", "call speakers"))}
+STATES = {"ok": str(QT_TRANSLATE_NOOP("BoardDevices", "OK")),
+          "problem": str(QT_TRANSLATE_NOOP("BoardDevices", "Problem")),
+          "unknown": str(QT_TRANSLATE_NOOP("BoardDevices", "Not seen yet"))}
+KEYPAD_NAME = str(QT_TRANSLATE_NOOP("BoardDevices", "keypad %1 (counter %2)"))
 KEYPAD = re.compile(r"keypad (\d+) \(counter (\d+)\)")
 
 

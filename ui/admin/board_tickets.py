@@ -25,16 +25,16 @@ from ui.admin.pages import AdminContext
 from ui.tasks import Failure, Task, run_task
 from ui.widgets import TouchButton
 
-STATUS = {"waiting": QT_TRANSLATE_NOOP("TicketDesk", "waiting"),
-          "called": QT_TRANSLATE_NOOP("TicketDesk", "called"),
-          "serving": QT_TRANSLATE_NOOP("TicketDesk", "serving"),
-          "done": QT_TRANSLATE_NOOP("TicketDesk", "done"),
-          "no_show": QT_TRANSLATE_NOOP("TicketDesk", "no show"),
-          "cancelled": QT_TRANSLATE_NOOP("TicketDesk", "cancelled"),
-          "expired": QT_TRANSLATE_NOOP("TicketDesk", "expired")}
-PRIORITY = {"care": QT_TRANSLATE_NOOP("TicketDesk", "care"),
-            "vip": QT_TRANSLATE_NOOP("TicketDesk", "VIP"),
-            "normal": QT_TRANSLATE_NOOP("TicketDesk", "normal")}
+STATUS = {"waiting": str(QT_TRANSLATE_NOOP("TicketDesk", "waiting")),
+          "called": str(QT_TRANSLATE_NOOP("TicketDesk", "called")),
+          "serving": str(QT_TRANSLATE_NOOP("TicketDesk", "serving")),
+          "done": str(QT_TRANSLATE_NOOP("TicketDesk", "done")),
+          "no_show": str(QT_TRANSLATE_NOOP("TicketDesk", "no show")),
+          "cancelled": str(QT_TRANSLATE_NOOP("TicketDesk", "cancelled")),
+          "expired": str(QT_TRANSLATE_NOOP("TicketDesk", "expired"))}
+PRIORITY = {"care": str(QT_TRANSLATE_NOOP("TicketDesk", "care")),
+            "vip": str(QT_TRANSLATE_NOOP("TicketDesk", "VIP")),
+            "normal": str(QT_TRANSLATE_NOOP("TicketDesk", "normal"))}
 WIDE = (2, 4)
 """Columns of the tickets found and of the services on a wide page; one and two on a
 narrow one (portrait, large text): :meth:`TicketDesk.set_narrow`."""

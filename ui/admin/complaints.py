@@ -35,11 +35,11 @@ from ui.admin.pages import AdminContext, AdminPage
 from ui.tasks import Failure, Task, run_task
 from ui.widgets import TouchButton, scroll_area
 
-VIEWS = {"open": QT_TRANSLATE_NOOP("ComplaintsPage", "Open"),
-         "overdue": QT_TRANSLATE_NOOP("ComplaintsPage", "Overdue"),
-         "mine": QT_TRANSLATE_NOOP("ComplaintsPage", "Mine"),
-         "closed": QT_TRANSLATE_NOOP("ComplaintsPage", "Closed"),
-         "all": QT_TRANSLATE_NOOP("ComplaintsPage", "All")}
+VIEWS = {"open": str(QT_TRANSLATE_NOOP("ComplaintsPage", "Open")),
+         "overdue": str(QT_TRANSLATE_NOOP("ComplaintsPage", "Overdue")),
+         "mine": str(QT_TRANSLATE_NOOP("ComplaintsPage", "Mine")),
+         "closed": str(QT_TRANSLATE_NOOP("ComplaintsPage", "Closed")),
+         "all": str(QT_TRANSLATE_NOOP("ComplaintsPage", "All"))}
 
 
 class ComplaintsPage(AdminPage):

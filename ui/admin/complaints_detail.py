@@ -308,22 +308,22 @@ class ComplaintDetail(QWidget):
 
 
 NAMES = "ComplaintNames"
-STATES = {"received": QT_TRANSLATE_NOOP("ComplaintNames", "received"),
-          "investigating": QT_TRANSLATE_NOOP("ComplaintNames", "investigating"),
-          "replied": QT_TRANSLATE_NOOP("ComplaintNames", "replied"),
-          "closed": QT_TRANSLATE_NOOP("ComplaintNames", "closed")}
-OVERDUE = {"investigation": QT_TRANSLATE_NOOP("ComplaintNames", "investigation"),
-           "feedback": QT_TRANSLATE_NOOP("ComplaintNames", "feedback"),
-           "decision": QT_TRANSLATE_NOOP("ComplaintNames", "decision")}
-STEPS = {"received": QT_TRANSLATE_NOOP("ComplaintNames", "received"),
-         "taken": QT_TRANSLATE_NOOP("ComplaintNames", "taken"),
-         "handed_over": QT_TRANSLATE_NOOP("ComplaintNames", "handed over"),
-         "feedback": QT_TRANSLATE_NOOP("ComplaintNames", "feedback"),
-         "note": QT_TRANSLATE_NOOP("ComplaintNames", "note"),
-         "complex": QT_TRANSLATE_NOOP("ComplaintNames", "complex"),
-         "major_dispute": QT_TRANSLATE_NOOP("ComplaintNames", "major claim dispute"),
-         "replied": QT_TRANSLATE_NOOP("ComplaintNames", "replied"),
-         "closed": QT_TRANSLATE_NOOP("ComplaintNames", "closed")}
+STATES = {"received": str(QT_TRANSLATE_NOOP("ComplaintNames", "received")),
+          "investigating": str(QT_TRANSLATE_NOOP("ComplaintNames", "investigating")),
+          "replied": str(QT_TRANSLATE_NOOP("ComplaintNames", "replied")),
+          "closed": str(QT_TRANSLATE_NOOP("ComplaintNames", "closed"))}
+OVERDUE = {"investigation": str(QT_TRANSLATE_NOOP("ComplaintNames", "investigation")),
+           "feedback": str(QT_TRANSLATE_NOOP("ComplaintNames", "feedback")),
+           "decision": str(QT_TRANSLATE_NOOP("ComplaintNames", "decision"))}
+STEPS = {"received": str(QT_TRANSLATE_NOOP("ComplaintNames", "received")),
+         "taken": str(QT_TRANSLATE_NOOP("ComplaintNames", "taken")),
+         "handed_over": str(QT_TRANSLATE_NOOP("ComplaintNames", "handed over")),
+         "feedback": str(QT_TRANSLATE_NOOP("ComplaintNames", "feedback")),
+         "note": str(QT_TRANSLATE_NOOP("ComplaintNames", "note")),
+         "complex": str(QT_TRANSLATE_NOOP("ComplaintNames", "complex")),
+         "major_dispute": str(QT_TRANSLATE_NOOP("ComplaintNames", "major claim dispute")),
+         "replied": str(QT_TRANSLATE_NOOP("ComplaintNames", "replied")),
+         "closed": str(QT_TRANSLATE_NOOP("ComplaintNames", "closed"))}
 
 
 def _name(table: dict[str, str], code: str) -> str:

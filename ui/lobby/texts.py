@@ -17,21 +17,21 @@ from ui import i18n
 
 CONTEXT = "LobbyDisplay"
 
-NOW_CALLING = QT_TRANSLATE_NOOP("LobbyDisplay", "Now calling")
-WELCOME = QT_TRANSLATE_NOOP("LobbyDisplay", "Welcome")
-PLEASE_WAIT = QT_TRANSLATE_NOOP("LobbyDisplay", "Please wait for your number")
-COUNTER_N = QT_TRANSLATE_NOOP("LobbyDisplay", "Counter %1")
-RECENT_CALLS = QT_TRANSLATE_NOOP("LobbyDisplay", "Recent calls")
-RECALL = QT_TRANSLATE_NOOP("LobbyDisplay", "Recall")
-WAITING = QT_TRANSLATE_NOOP("LobbyDisplay", "Waiting")
-PEOPLE = QT_TRANSLATE_NOOP("LobbyDisplay", "people")
-COUNTERS = QT_TRANSLATE_NOOP("LobbyDisplay", "Counters")
-PAUSED = QT_TRANSLATE_NOOP("LobbyDisplay", "Paused")
-CLOSED = QT_TRANSLATE_NOOP("LobbyDisplay", "Closed")
-FREE = QT_TRANSLATE_NOOP("LobbyDisplay", "Free")
-SERVING = QT_TRANSLATE_NOOP("LobbyDisplay", "Serving")
-RECONNECTING = QT_TRANSLATE_NOOP("LobbyDisplay", "Reconnecting…")
-NO_CALLS_YET = QT_TRANSLATE_NOOP("LobbyDisplay", "No calls yet")
+NOW_CALLING = str(QT_TRANSLATE_NOOP("LobbyDisplay", "Now calling"))
+WELCOME = str(QT_TRANSLATE_NOOP("LobbyDisplay", "Welcome"))
+PLEASE_WAIT = str(QT_TRANSLATE_NOOP("LobbyDisplay", "Please wait for your number"))
+COUNTER_N = str(QT_TRANSLATE_NOOP("LobbyDisplay", "Counter %1"))
+RECENT_CALLS = str(QT_TRANSLATE_NOOP("LobbyDisplay", "Recent calls"))
+RECALL = str(QT_TRANSLATE_NOOP("LobbyDisplay", "Recall"))
+WAITING = str(QT_TRANSLATE_NOOP("LobbyDisplay", "Waiting"))
+PEOPLE = str(QT_TRANSLATE_NOOP("LobbyDisplay", "people"))
+COUNTERS = str(QT_TRANSLATE_NOOP("LobbyDisplay", "Counters"))
+PAUSED = str(QT_TRANSLATE_NOOP("LobbyDisplay", "Paused"))
+CLOSED = str(QT_TRANSLATE_NOOP("LobbyDisplay", "Closed"))
+FREE = str(QT_TRANSLATE_NOOP("LobbyDisplay", "Free"))
+SERVING = str(QT_TRANSLATE_NOOP("LobbyDisplay", "Serving"))
+RECONNECTING = str(QT_TRANSLATE_NOOP("LobbyDisplay", "Reconnecting…"))
+NO_CALLS_YET = str(QT_TRANSLATE_NOOP("LobbyDisplay", "No calls yet"))
 
 _zh: QTranslator | None = None
 
