@@ -22,11 +22,11 @@ import logging
 import weakref
 from collections.abc import Callable
 from enum import Enum
-from typing import Any, ClassVar
+from typing import Any, ClassVar, overload
 
 import shiboken6
 from PySide6.QtCore import QEvent, QSize, Qt, Signal
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QResizeEvent, QScreen
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from ui import tasks
@@ -171,8 +171,15 @@ class Shell(KioskWindow):
         else:
             self._factories[state] = screen
 
-    def screen(self, state: Enum) -> Screen:
-        """The screen of ``state``, built now if needed."""
+    @overload
+    def screen(self) -> QScreen: ...
+    @overload
+    def screen(self, state: Enum) -> Screen: ...
+    def screen(self, state: Enum | None = None) -> QScreen | Screen:
+        """The screen of ``state``, built now if needed; without a state, the monitor
+        the window is on, as ``QWidget.screen()`` (what code handed any widget expects)."""
+        if state is None:
+            return super().screen()
         if state not in self._screens:
             if state not in self._factories:
                 raise KeyError(f"no screen registered for {state!r}")

@@ -7,7 +7,7 @@ from enum import Enum
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QGuiApplication
 from pytestqt.qtbot import QtBot
 
 from kiosk.errors import RuleRefused, UsageError
@@ -88,6 +88,13 @@ def test_an_unknown_state_is_an_error(shell: Shell) -> None:
     with pytest.raises(KeyError, match="NOWHERE"):
         shell.move_to(Other.NOWHERE)
     assert shell.state is State.WELCOME
+
+
+def test_screen_without_a_state_is_still_the_monitor_the_window_is_on(shell: Shell) -> None:
+    # Shell.screen(state) must not take away QWidget.screen(), which code handed any
+    # widget calls to find the window's monitor.
+    shell.show()
+    assert shell.screen() is QGuiApplication.primaryScreen()
 
 
 def test_a_failure_shows_a_friendly_message_with_back_and_home(
