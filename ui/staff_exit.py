@@ -113,7 +113,7 @@ class StaffExit(QWidget):
                  menu_idle_ms: int = MENU_IDLE_MS) -> None:
         super().__init__(window)
         self.window_, self.app = window, app
-        self.actions = dict(actions or {})
+        self.staff_actions = dict(actions or {})
         self.session: StaffSession | None = None
         self.setObjectName("staff-exit")
         self.setProperty("kind", "overlay")
@@ -132,8 +132,9 @@ class StaffExit(QWidget):
         self.status.setWordWrap(True)
         self.status.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.pages = QStackedWidget()
-        self.pages.addWidget(self._login_page())
-        self.pages.addWidget(self._menu_page())
+        self.page_widgets = (self._login_page(), self._menu_page())
+        for page in self.page_widgets:
+            self.pages.addWidget(page)
         self.cancel_button = TouchButton()
         self.cancel_button.setObjectName("staff-exit-close")
         self.cancel_button.clicked.connect(self.close_menu)
@@ -182,9 +183,9 @@ class StaffExit(QWidget):
 
     def _page(self, index: int) -> None:
         """Show page ``index``; the panel takes that page's height, not the tallest's."""
-        for i in range(self.pages.count()):
+        for i, page in enumerate(self.page_widgets):
             policy = QSizePolicy.Policy.Preferred if i == index else QSizePolicy.Policy.Ignored
-            self.pages.widget(i).setSizePolicy(policy, policy)
+            page.setSizePolicy(policy, policy)
         self.pages.setCurrentIndex(index)
         self.pages.adjustSize()
 
@@ -265,9 +266,9 @@ class StaffExit(QWidget):
         elif name == "close_program":
             run_task(kiosk_staff.close_program, self.app, session, owner=self,
                      on_result=lambda _: self._close_program(), on_error=self._refused)
-        elif name in self.actions:
+        elif name in self.staff_actions:
             self.status.setText(self.tr("Working…"))
-            run_task(self.actions[name], self.app, session, owner=self,
+            run_task(self.staff_actions[name], self.app, session, owner=self,
                      on_result=self.status.setText, on_error=self._refused)
 
     def _toggle_fullscreen(self) -> None:
@@ -305,7 +306,7 @@ class StaffExit(QWidget):
                  "close_program": self.tr("Close the kiosk program")}
         for name, button in self.menu_buttons.items():
             button.setText(texts[name])
-            button.setVisible(name not in ("reprint", "printer") or name in self.actions)
+            button.setVisible(name not in ("reprint", "printer") or name in self.staff_actions)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         if event.type() == QEvent.Type.LanguageChange:

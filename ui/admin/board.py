@@ -82,8 +82,8 @@ class BoardPage(AdminPage):
                        self.queues_note, self.devices_title, self.devices, self.tickets):
             layout.addWidget(widget)
         layout.addStretch(1)
-        self.scroll = scroll_area(body)
-        outer.addWidget(self.scroll)
+        self.scroller = scroll_area(body)
+        outer.addWidget(self.scroller)
         self.tick_timer = QTimer(self)
         self.tick_timer.setInterval(TICK_MS)
         self.tick_timer.timeout.connect(self.redraw)

@@ -10,7 +10,6 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QLineEdit
 from sqlalchemy import select
 
 from kiosk.app import AppContext
@@ -23,6 +22,8 @@ from kiosk.devices.keypad_ports import configure_port
 from kiosk.models import Keypad
 from kiosk.queue.lobby import Lobby
 from kiosk.staff.permissions import StaffSession
+from ui.admin.board import BoardPage
+from ui.admin.complaints import ComplaintsPage
 from ui.admin.login import AdminLogin
 from ui.admin.window import AdminState, AdminWindow
 
@@ -121,18 +122,21 @@ def tour(camera: Any) -> None:
         window = AdminWindow(app, feed=False, login=AdminLogin)
         camera.show(window)
         login = window.screen(AdminState.LOGIN)
-        login.findChild(QLineEdit, "staff-number").setText("S9001")
+        assert isinstance(login, AdminLogin)
+        login.form.number.setText("S9001")
         camera.take("login")
         window.start_session(supervisor())
         camera.take("board")
         board = window.desk.page("board")
+        assert isinstance(board, BoardPage)
         board.tickets.search_field.setText("D")
         board.tickets.search()
-        board.scroll.verticalScrollBar().setValue(board.scroll.verticalScrollBar().maximum())
+        board.scroller.verticalScrollBar().setValue(board.scroller.verticalScrollBar().maximum())
         camera.take("board-tickets")
         window.desk.open("complaints", reference=handed)
         camera.take("complaints")
         page = window.desk.page("complaints")
+        assert isinstance(page, ComplaintsPage)
         page.open_form()
         page.form.choose("service")
         page.form.text.setPlainText("客户来电：柜员没有解释清楚理赔流程")

@@ -95,9 +95,9 @@ class FeedbackScreen(Page):
         left.addLayout(grid)
         for widget in (self.text_label, self.text, self.count):
             left.addWidget(widget)
-        for widget in (self.phone_label, self.phone, self.consent, self.consent_note,
-                       self.problem):
-            right.addWidget(widget)
+        for part in (self.phone_label, self.phone, self.consent, self.consent_note,
+                     self.problem):
+            right.addWidget(part)
         left.addStretch(1)
         right.addStretch(1)
         self.columns.addLayout(left, 3)
@@ -183,7 +183,7 @@ class FeedbackScreen(Page):
         if failure.expected:  # a phone that is not one: say so here, keep the text
             self.problem.setText(failure.message())
             self.problem.show()
-            self.scroll.ensureWidgetVisible(self.problem)
+            self.scroller.ensureWidgetVisible(self.problem)
         else:
             self.failed(failure)
         self._update()

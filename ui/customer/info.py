@@ -72,7 +72,7 @@ class InfoTopicScreen(Page):
         topic = params.get("topic")
         if isinstance(topic, InfoTopic):
             self.topic = topic
-            self.scroll.verticalScrollBar().setValue(0)
+            self.scroller.verticalScrollBar().setValue(0)
         self.retranslate()
 
     def retranslate(self) -> None:

@@ -36,8 +36,8 @@ class Page(Screen):
         self.intro = QLabel()
         self.intro.setWordWrap(True)
         self.body.addWidget(self.intro)
-        self.scroll = scroll_area(body)
-        layout.addWidget(self.scroll, 1)
+        self.scroller = scroll_area(body)
+        layout.addWidget(self.scroller, 1)
         self.buttons = QHBoxLayout()
         self.buttons.setContentsMargins(48, 12, 48, 24)
         self.buttons.setSpacing(24)
@@ -51,11 +51,11 @@ class Page(Screen):
         if not shiboken6.isValid(self) or not self.isVisible():
             return
         focus = QApplication.focusWidget()
-        body = self.scroll.widget()
+        body = self.scroller.widget()
         if focus is None or body is None or not body.isAncestorOf(focus):
             return
         centre = focus.mapTo(body, QPoint(focus.width() // 2, focus.height() // 2))
-        self.scroll.ensureVisible(centre.x(), centre.y(), 0, focus.height() // 2 + 16)
+        self.scroller.ensureVisible(centre.x(), centre.y(), 0, focus.height() // 2 + 16)
 
     def clear_rows(self, keep: int = 1) -> None:
         """Remove everything in the body after its first ``keep`` items."""
