@@ -22,6 +22,7 @@ from ui import i18n, tasks, theme
 log = logging.getLogger(__name__)
 
 APP_NAME = "lobby-kiosk"
+_HANDLER_NAME = "lobby-kiosk"  # our log handlers, added once however often this runs
 
 
 def configure_environment(*, keyboard: bool = True) -> None:
@@ -45,13 +46,13 @@ def configure_logging(level: int = logging.INFO, path: Path | None = None) -> Pa
     root = logging.getLogger()
     root.setLevel(level)
     fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if not any(getattr(h, "_kiosk", False) for h in root.handlers):
+    if not any(h.get_name() == _HANDLER_NAME for h in root.handlers):
         file_handler = logging.handlers.RotatingFileHandler(
             path, maxBytes=5_000_000, backupCount=3, encoding="utf-8")
         stream_handler = logging.StreamHandler()
         for handler in (file_handler, stream_handler):
             handler.setFormatter(fmt)
-            handler._kiosk = True  # type: ignore[attr-defined]
+            handler.set_name(_HANDLER_NAME)
             root.addHandler(handler)
     return path
 

@@ -135,6 +135,7 @@ class IdleOverlay(QWidget):
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
+        self.host = parent  # the window the overlay covers whole
         self.setObjectName("idle-overlay")
         self.setProperty("kind", "overlay")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
@@ -171,7 +172,7 @@ class IdleOverlay(QWidget):
         self.countdown_label.setText(
             self.tr("Returning to the start screen in %1 seconds.").replace("%1", str(seconds)))
         if not self.isVisible():
-            self.setGeometry(self.parentWidget().rect())
+            self.setGeometry(self.host.rect())
             self.show()
         self.raise_()
 
@@ -187,8 +188,8 @@ class IdleOverlay(QWidget):
         super().changeEvent(event)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if watched is self.parentWidget() and isinstance(event, QResizeEvent):
-            self.setGeometry(self.parentWidget().rect())
+        if watched is self.host and isinstance(event, QResizeEvent):
+            self.setGeometry(self.host.rect())
         return False
 
 

@@ -78,8 +78,10 @@ class VirtualKeyboard(QObject):
         for window in QGuiApplication.topLevelWindows():
             if window.metaObject().className().endswith("InputView"):
                 pointer = shiboken6.getCppPointer(window)[0]
-                self._view = shiboken6.wrapInstance(pointer, QQuickView)
-                return self._view
+                view = shiboken6.wrapInstance(pointer, QQuickView)  # typed Object, is one
+                if isinstance(view, QQuickView):
+                    self._view = view
+                    return view
         return None
 
     def _settings_object(self) -> QObject | None:

@@ -158,7 +158,7 @@ def run_task(fn: Callable[..., Any], *args: Any, owner: QObject | None = None,
     order matters. Without ``on_error`` a failure goes to the application's failure
     handler (the shell shows it with Back and Home).
     """
-    task = Task(name or getattr(fn, "__qualname__", "task"), owner)
+    task = Task(name or str(getattr(fn, "__qualname__", "task")), owner)
     if on_result is not None:
         task.finished.connect(on_result)
     if on_error is not None:

@@ -10,14 +10,14 @@ from dataclasses import replace
 from datetime import time
 from typing import Any
 
-from PySide6.QtWidgets import QLineEdit
-
 from kiosk.app import AppContext
 from kiosk.app import counters as counters_app
 from kiosk.app import staff as staff_app
 from kiosk.branch.settings import apply_config, default_config
 from kiosk.claims.records import record_check
 from kiosk.queue.lobby import Lobby
+from ui.counter.forms import CallNumberScreen, OverrideScreen
+from ui.counter.login import LoginScreen
 from ui.counter.states import CounterState
 from ui.counter.window import COMPACT_SIZE, CounterWindow
 
@@ -51,7 +51,8 @@ def tour(camera: Any) -> None:
     window = CounterWindow(app, 4)
     camera.show(window, compact=COMPACT_SIZE)
     login = window.screen(CounterState.LOGIN)
-    login.findChild(QLineEdit, "staff-number").setText("S0401")
+    assert isinstance(login, LoginScreen)
+    login.form.number.setText("S0401")
     camera.take("login")
     login.form.submit("9999")
     camera.take("login-wrong-pin")
@@ -73,16 +74,19 @@ def tour(camera: Any) -> None:
     window.move_to(CounterState.DESK)
     window.move_to(CounterState.CALL_NUMBER)
     form = window.screen(CounterState.CALL_NUMBER)
-    form.findChild(QLineEdit, "ticket-number").setText("D002")
-    form.findChild(QLineEdit, "reason").setText("年长客户，身体不适")
+    assert isinstance(form, CallNumberScreen)
+    form.number.setText("D002")
+    form.reason.setText("年长客户，身体不适")
     camera.take("call-number")
     form.to_supervisor()
-    form.findChild(QLineEdit, "supervisor-number").setText("S0001")
+    form.supervisor.setText("S0001")
     camera.take("call-number-supervisor")
     window.move_to(CounterState.DESK)
     desk.act("pause", counters_app.pause_counter)  # the last open counter: asks a supervisor
     camera.take("pause-override")
-    window.screen(CounterState.OVERRIDE).to_supervisor()
+    override = window.screen(CounterState.OVERRIDE)
+    assert isinstance(override, OverrideScreen)
+    override.to_supervisor()
     camera.take("pause-override-supervisor")
     window.move_to(CounterState.DESK)
     desk.act("finish", counters_app.finish)
@@ -93,7 +97,7 @@ def tour(camera: Any) -> None:
     window.idle.stop()
     window.lock()
     camera.take("locked")
-    login.findChild(QLineEdit, "staff-number").setText("T01")
+    login.form.number.setText("T01")
     login.form.submit("4702")
     camera.take("technician")
     camera.close()  # the window logs out while its database is still there

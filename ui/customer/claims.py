@@ -95,6 +95,7 @@ class ClaimQuestionsScreen(Page):
         self.documents: ClaimTypeDocuments | None = None
         self.groups: dict[str, QButtonGroup] = {}
         self.labels: dict[str, QLabel] = {}
+        self.choices: dict[str, list[ChoiceButton]] = {}  # per question: yes, no
         self.next_button = TouchButton(kind="primary")
         self.next_button.setObjectName("next")
         self.next_button.clicked.connect(self._next)
@@ -106,7 +107,7 @@ class ClaimQuestionsScreen(Page):
         if claim_type and claim_type != self.claim_type:
             self.claim_type, self.documents = claim_type, None
             self.clear_rows()
-            self.groups, self.labels = {}, {}
+            self.groups, self.labels, self.choices = {}, {}, {}
             self.retranslate()
             run_task(claim_documents, self.app, claim_type, owner=self, on_result=self._show,
                      on_error=self.failed, name="claim questions")
@@ -130,11 +131,13 @@ class ClaimQuestionsScreen(Page):
             row_layout.setContentsMargins(0, 8, 0, 8)
             answers = QHBoxLayout()
             group = QButtonGroup(row)
+            self.choices[question.code] = []
             for value in ("yes", "no"):
                 button = ChoiceButton()
                 button.setObjectName(f"{question.code}-{value}")
                 group.addButton(button)
                 answers.addWidget(button)
+                self.choices[question.code].append(button)
             group.buttonToggled.connect(lambda *_: self._update())
             row_layout.addWidget(label)
             row_layout.addLayout(answers)
@@ -166,7 +169,7 @@ class ClaimQuestionsScreen(Page):
         self.next_button.setText(self.tr("Next"))
         for question in self.documents.questions if self.documents else ():
             self.labels[question.code].setText(pick(question.text_zh, question.text_en))
-            yes, no = self.groups[question.code].buttons()
+            yes, no = self.choices[question.code]
             yes.setText(self.tr("Yes"))
             no.setText(self.tr("No"))
             for button in (yes, no):

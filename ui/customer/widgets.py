@@ -5,7 +5,7 @@ languages."""
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, partial
 
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPaintEvent
@@ -132,7 +132,7 @@ class QrView(QWidget):
         self.update()
         if payload:
             run_task(qr_matrix, payload, owner=self, name="ticket QR",
-                     on_result=lambda modules, p=payload: self._show(p, modules))
+                     on_result=partial(self._show, payload))
 
     def _show(self, payload: str, modules: list[list[bool]]) -> None:
         if payload == self._payload:  # not a QR for an earlier ticket

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QLocale, Qt, QTimer
+from PySide6.QtCore import QDate, QLocale, Qt, QTimer
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
@@ -79,12 +79,12 @@ class LobbyBoard(Screen):
         bottom.addWidget(self.notice, 1)
         bottom.addWidget(self.status)
 
-        layout = QVBoxLayout(self)
-        layout.addWidget(header)
-        layout.addLayout(self.middle, 1)
-        layout.addWidget(self.waiting)
-        layout.addWidget(self.counters)
-        layout.addWidget(footer)
+        self.outer = QVBoxLayout(self)
+        self.outer.addWidget(header)
+        self.outer.addLayout(self.middle, 1)
+        self.outer.addWidget(self.waiting)
+        self.outer.addWidget(self.counters)
+        self.outer.addWidget(footer)
 
         self._tick = QTimer(self)
         self._tick.setInterval(1000)
@@ -148,7 +148,7 @@ class LobbyBoard(Screen):
             self.clock.setText(text)
             locale = QLocale("zh_CN" if i18n.current_language() == "zh_CN" else "en_GB")
             fmt = "yyyy年M月d日 dddd" if i18n.current_language() == "zh_CN" else "dddd d MMMM yyyy"
-            self.date.setText(locale.toString(now.date(), fmt))
+            self.date.setText(locale.toString(QDate(now.year, now.month, now.day), fmt))
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
@@ -170,8 +170,8 @@ class LobbyBoard(Screen):
         self.counters.set_columns(3 if portrait else 6)
         scale = display_scale(width, height)
         gap = max(4, round(10 * scale))
-        self.layout().setContentsMargins(gap, gap, gap, gap)
-        for layout in (self.layout(), self.middle, self.waiting.grid, self.counters.grid):
+        self.outer.setContentsMargins(gap, gap, gap, gap)
+        for layout in (self.outer, self.middle, self.waiting.grid, self.counters.grid):
             layout.setSpacing(gap)
         self.recent.grid.setHorizontalSpacing(gap * 2)
         self.setStyleSheet(display_qss(width, height))

@@ -5,7 +5,7 @@ plain values or the application layer's results, and repaints only when they cha
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtWidgets import (
@@ -23,6 +23,8 @@ from ui.lobby import texts
 FLASH_TOGGLES = 6       # on/off changes of a flash: three blinks
 FLASH_INTERVAL_MS = 500
 
+L = TypeVar("L", bound=QLayout)
+
 
 def label(kind: str, name: str = "", *, wrap: bool = False,
           align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft) -> QLabel:
@@ -35,7 +37,7 @@ def label(kind: str, name: str = "", *, wrap: bool = False,
     return widget
 
 
-def tight(layout: QLayout, spacing: int = 0) -> QLayout:
+def tight(layout: L, spacing: int = 0) -> L:
     """No margins of the layout's own: the style sheet's padding (which scales with the
     screen) spaces the board."""
     layout.setContentsMargins(0, 0, 0, 0)

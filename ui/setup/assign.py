@@ -19,7 +19,7 @@ from kiosk.app.keypads import KeypadPortInfo
 from kiosk.app.printer import PrinterInfo
 from printers.escpos.profiles import DEFAULT_PROFILE, FLOWS, MODES, PROFILES
 from ui.admin.pages import AdminContext
-from ui.setup.parts import label
+from ui.setup.parts import clear, label
 from ui.tasks import Failure, run_task
 from ui.widgets import TouchButton
 
@@ -114,7 +114,8 @@ class AssignPanel(QFrame):
 
     def _show_printer_fields(self, visible: bool) -> None:
         for index in range(self.printer_row.count()):
-            widget = self.printer_row.itemAt(index).widget()
+            item = self.printer_row.itemAt(index)
+            widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.setVisible(visible)
 
@@ -151,13 +152,10 @@ class AssignPanel(QFrame):
     def _clear_keypads(self) -> None:
         self.counter_fields.clear()
         while self.keypad_rows.count():
-            row = self.keypad_rows.takeAt(0).layout()
-            if row is None:
-                continue
-            while row.count():
-                widget = row.takeAt(0).widget()
-                if widget is not None:
-                    widget.deleteLater()
+            item = self.keypad_rows.takeAt(0)
+            row = item.layout() if item is not None else None
+            if row is not None:
+                clear(row)
 
     def save(self) -> None:
         if self.probed is None:

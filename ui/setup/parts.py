@@ -4,7 +4,7 @@ progress to the GUI thread, and text chosen by language."""
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QLayout, QVBoxLayout
 
 from ui import i18n
 
@@ -45,11 +45,11 @@ def pick(zh: str, en: str) -> str:
     return en if i18n.current_language() == "en" else zh
 
 
-def clear(layout: QVBoxLayout) -> None:
+def clear(layout: QLayout) -> None:
     """Remove and delete every widget of ``layout``."""
     while layout.count():
         item = layout.takeAt(0)
-        widget: QWidget | None = item.widget()
+        widget = item.widget() if item is not None else None
         if widget is not None:
             widget.deleteLater()
 

@@ -179,8 +179,8 @@ class StationView(QWidget):
         move.setObjectName("keypad-set-address")
         move.setEnabled(self.live_task is None)
         move.clicked.connect(lambda: self._set_address(bus, serial.text(), new.value()))
-        for widget in (serial, new, move):
-            readdress.addWidget(widget)
+        for part in (serial, new, move):
+            readdress.addWidget(part)
         layout.addLayout(readdress)
         self.keypad_result = label("", "keypad-result")
         self.keypad_result.setText("\n".join(self.live_lines))
