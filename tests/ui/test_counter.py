@@ -215,6 +215,8 @@ def test_left_idle_the_terminal_locks_and_keeps_the_number_for_the_pin(
     qtbot.waitUntil(lambda: ("S0401", "logout.idle", "") in audit(app), timeout=30_000)
     type_pin(qtbot, login.findChild(PinPad, "pinpad"), PINS["S0401"])
     qtbot.waitUntil(lambda: window.state is CounterState.DESK, timeout=30_000)
+    # the desk loads its view and set-up in tasks: delivered before the test ends
+    qtbot.waitUntil(lambda: not tasks.pending_tasks(), timeout=30_000)
 
 
 def test_the_screens_switch_language_and_show_no_phone_number(
