@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.app.board import BoardTicket, CounterLine, ServiceLine
 from kiosk.branch.settings import default_config
+from tests.conftest import MONDAY_10AM
 from ui import i18n
 from ui.lobby.board import LobbyBoard
 from ui.lobby.style import DisplayTheme, display_scale
@@ -63,6 +64,15 @@ def test_chinese_with_english_beneath_and_the_other_way_round_in_english(
     assert board.branch_name.text() == CONFIG.name_en
     tiles = board.waiting.tiles["claims"]
     assert (tiles[1].text(), tiles[2].text(), tiles[3].text()) == ("D  Claims", "理赔", "12")
+
+
+def test_the_clock_and_the_date_are_the_branchs_local_time_in_the_language_shown(
+        board: LobbyBoard, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KIOSK_NOW", MONDAY_10AM.isoformat())  # 10:00 in Shanghai
+    board.retranslate()
+    assert (board.clock.text(), board.date.text()) == ("10:00", "2026年11月23日 星期一")
+    i18n.set_language("en")
+    assert board.date.text() == "Monday 23 November 2026"
 
 
 def test_a_new_call_goes_large_and_flashes_and_the_last_one_moves_down(
