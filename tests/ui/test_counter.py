@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QLabel, QLineEdit
+from PySide6.QtWidgets import QLabel, QLineEdit, QScrollArea
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -27,9 +27,9 @@ from tests.ui.counter_support import (
     texts,
     type_pin,
 )
-from ui import i18n, tasks
+from ui import i18n, tasks, theme
 from ui.counter.states import CounterState
-from ui.counter.window import CounterWindow
+from ui.counter.window import COMPACT_SIZE, CounterWindow
 from ui.widgets import PinPad
 
 
@@ -45,7 +45,7 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppContext]
 def window(app: AppContext, qtbot: QtBot) -> CounterWindow:
     terminal = CounterWindow(app, 4)
     qtbot.addWidget(terminal)
-    terminal.resize(640, 1000)
+    terminal.resize(*COMPACT_SIZE)
     terminal.show()
     return terminal
 
@@ -233,3 +233,37 @@ def test_the_screens_switch_language_and_show_no_phone_number(
     for state in CounterState:
         shown = texts(window.screen(state))
         assert find_unmasked(shown) == [], state
+
+
+def _laid_out_pad(window: CounterWindow, qtbot: QtBot) -> tuple[QScrollArea, PinPad]:
+    """The login's scroll area and PIN pad once laid out at the current text size (every
+    key as wide as its text needs)."""
+    login = window.screen(CounterState.LOGIN)
+    area, pad = login.findChild(QScrollArea), login.findChild(PinPad, "pinpad")
+    assert area is not None
+    assert pad is not None
+    keys = [*pad.digit_buttons.values(), pad.clear_button, pad.delete_button, pad.ok_button]
+    qtbot.waitUntil(lambda: all(key.width() >= key.minimumSizeHint().width() for key in keys))
+    return area, pad
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_at_large_text_the_login_fits_the_compact_window_without_a_sideways_scroll(
+        window: CounterWindow, qtbot: QtBot, language: str) -> None:
+    i18n.set_language(language)
+    theme.apply_theme(large=True)
+    area, pad = _laid_out_pad(window, qtbot)
+    assert window.size().toTuple() == COMPACT_SIZE
+    assert pad.delete_button.font().pixelSize() == theme.current_theme().title_px  # large keys
+    assert area.horizontalScrollBar().maximum() == 0
+    for key in (pad.clear_button, pad.delete_button, pad.ok_button):  # within its width
+        right = key.mapTo(area.viewport(), key.rect().topRight()).x()
+        assert 0 <= right < area.viewport().width(), key.objectName()
+
+
+def test_where_there_is_room_the_pin_pads_columns_are_even(
+        window: CounterWindow, qtbot: QtBot) -> None:
+    i18n.set_language("en")  # "Delete" is its widest key
+    _area, pad = _laid_out_pad(window, qtbot)
+    keys = [*pad.digit_buttons.values(), pad.clear_button, pad.delete_button]
+    assert {key.width() for key in keys} == {pad.delete_button.minimumSizeHint().width()}

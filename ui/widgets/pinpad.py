@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QGridLayout, QLineEdit, QVBoxLayout, QWidget
 
@@ -33,6 +33,8 @@ class PinPad(QWidget):
         self.display.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # no virtual keyboard for it
         grid = QGridLayout()
         grid.setSpacing(16)
+        for column in range(3):
+            grid.setColumnStretch(column, 1)  # even, as far as the keys' texts let them
         self._grid = grid
         self.digit_buttons: dict[str, TouchButton] = {}
         for index, digit in enumerate("123456789"):
@@ -46,7 +48,7 @@ class PinPad(QWidget):
         grid.addWidget(self.clear_button, 3, 0)
         self._add_digit(grid, "0", 3, 1)
         grid.addWidget(self.delete_button, 3, 2)
-        layout = QVBoxLayout(self)
+        layout = self._outer = QVBoxLayout(self)
         layout.setSpacing(16)
         layout.setSizeConstraint(QVBoxLayout.SizeConstraint.SetMinimumSize)
         layout.addWidget(self.display)
@@ -59,7 +61,7 @@ class PinPad(QWidget):
         self.delete_button.clicked.connect(self.delete_digit)
         self.ok_button.clicked.connect(self.submit)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        theme.signals().changed.connect(self._even_columns)
+        theme.signals().changed.connect(self.updateGeometry)
         self.retranslate()
 
     def _add_digit(self, grid: QGridLayout, digit: str, row: int, column: int) -> None:
@@ -110,12 +112,17 @@ class PinPad(QWidget):
         else:
             super().keyPressEvent(event)
 
-    def _even_columns(self, *_: object) -> None:
-        """All three columns as wide as the widest key ("Delete", "删除")."""
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        """Three columns as wide as the widest key ("Delete", "删除") where there is
+        room. In a narrow window (the counter terminal's at large text) the pad may
+        shrink to each column's own widest key, so it never needs a sideways scroll."""
+        hint = super().sizeHint()
         keys = [*self.digit_buttons.values(), self.clear_button, self.delete_button]
         widest = max(key.minimumSizeHint().width() for key in keys)
-        for column in range(3):
-            self._grid.setColumnMinimumWidth(column, widest)
+        margins = self.contentsMargins() + self._outer.contentsMargins()
+        even = (3 * widest + 2 * self._grid.horizontalSpacing()
+                + margins.left() + margins.right())
+        return QSize(max(hint.width(), even), hint.height())
 
     def retranslate(self) -> None:
         self.display.setPlaceholderText(self.tr("Enter your PIN"))
@@ -125,7 +132,7 @@ class PinPad(QWidget):
         self.ok_button.setText(self.tr("OK"))
         for digit, button in self.digit_buttons.items():
             button.set_accessible(self.tr("Digit %1").replace("%1", digit))
-        self._even_columns()
+        self.updateGeometry()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         if event.type() == QEvent.Type.LanguageChange:
