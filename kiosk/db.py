@@ -144,17 +144,21 @@ def unit_of_work(engine: Engine, *, write: bool = False) -> Iterator[Session]:
     ``write=True`` takes SQLite's write lock at BEGIN, so the read-then-write steps of
     numbering a ticket or calling the next one cannot interleave with another process;
     writers wait for it in turn on the writer lock file (:func:`writer_lock`)."""
+    # Made before the lock is taken: a session connects only at its first statement.
     bind = engine.execution_options(sqlite_begin="IMMEDIATE") if write else engine
-    with writer_lock(engine) if write else nullcontext():
-        session = Session(bind=bind, expire_on_commit=False)
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-        finally:
-            session.close()
+    session = Session(bind=bind, expire_on_commit=False)
+    try:
+        with writer_lock(engine) if write else nullcontext():
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+    finally:
+        # After the lock: the transaction has ended, and handing the connection back
+        # to the pool (its reset) need not hold up the next writer.
+        session.close()
     if write:
         checkpoint_if_due(engine)
 
