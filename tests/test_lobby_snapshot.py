@@ -125,7 +125,9 @@ def test_the_board_costs_five_statements_whatever_the_size_and_answers_as_before
     assert sum(1 for s in board["services"] if s["open_counters"]) >= 2
 
 
-def test_the_default_branch_board_is_five_statements(engine: Engine) -> None:
+def test_the_default_branch_board_is_at_most_five_statements(engine: Engine) -> None:
+    """Five, or four once this process has the services of this settings revision
+    (kiosk.queue.services)."""
     with unit_of_work(engine, write=True) as session:
         apply_config(session, open_all_hours())
     act(engine, 0, lambda lobby: lobby.take("claims"))
@@ -133,4 +135,4 @@ def test_the_default_branch_board_is_five_statements(engine: Engine) -> None:
         lobby = Lobby(session, now=MONDAY_10AM)
         with counted(engine) as statements:
             lobby.snapshot()
-    assert len(statements) == 5, statements
+    assert len(statements) <= 5, statements

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from kiosk import clock
@@ -48,6 +48,9 @@ class BranchInfo(BranchProfile):
     (:mod:`kiosk.branch.calendar`); ``own_years`` the years the branch has entries for."""
 
     own_years: frozenset[int] = frozenset()
+    # The branch's settings_rev this was read at (None: not read by load_branch); what
+    # is cached per revision (the queue's services) is cached against it.
+    settings_rev: int | None = None
 
     def calendar_gap(self, today: date) -> CalendarGap | None:
         """This year or the coming one has no holiday calendar (None: both have)."""
@@ -112,8 +115,10 @@ def load_branch(session: Session, branch_id: str | None = None) -> BranchInfo:
 
     Every action needs the hours, calendar and settings; reading them afresh costs
     five queries inside the write lock, so they are reloaded only when a settings
-    import has bumped ``settings_rev``."""
-    revs = dict(session.execute(select(Branch.id, Branch.settings_rev)).all())
+    import has bumped ``settings_rev``. What this transaction reads is cached once it
+    commits (:func:`cache_when_committed`)."""
+    session.flush()  # as a query through the session would: see this action's changes
+    revs = dict(session.connection().execute(_REVISIONS).all())
     bid = branch_id or choose_branch(sorted(revs))
     rev = revs.get(bid)
     if rev is None:
@@ -122,12 +127,41 @@ def load_branch(session: Session, branch_id: str | None = None) -> BranchInfo:
     cached = _cache.get(key)
     if cached is not None and cached[0] == rev:
         return cached[1]
-    info = _read_branch(session, bid)
-    _cache[key] = (rev, info)
+    info = _read_branch(session, bid, rev)
+    cache_when_committed(session, _cache, key, (rev, info))
     return info
 
 
-def _read_branch(session: Session, bid: str) -> BranchInfo:
+def cache_when_committed(session: Session, cache: dict[Any, Any], key: Any, value: Any) -> None:
+    """Put ``value`` in ``cache`` under ``key`` when ``session``'s transaction commits,
+    never if it rolls back. What a transaction read after changing it itself (a
+    settings import, then the branch loaded in the same unit of work) must not outlive
+    a rollback: the next import would bump ``settings_rev`` to the same number again,
+    and the cache would take the rolled-back values for that revision's."""
+    pending = session.info.setdefault(_PENDING, [])
+    if not pending:
+        event.listen(session, "after_commit", _publish)
+        event.listen(session, "after_rollback", _discard)
+    pending.append((cache, key, value))
+
+
+_PENDING = "kiosk.cache_when_committed"
+
+
+def _publish(session: Session) -> None:
+    for cache, key, value in session.info.pop(_PENDING, ()):
+        cache[key] = value
+
+
+def _discard(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+
+
+# Core, not ORM: it runs at the start of every action, inside the write lock.
+_REVISIONS = select(Branch.__table__.c.id, Branch.__table__.c.settings_rev)
+
+
+def _read_branch(session: Session, bid: str, rev: int) -> BranchInfo:
     branch = session.get(Branch, bid)
     assert branch is not None
     hours = {h.weekday: (h.opens, h.closes) for h in session.scalars(
@@ -143,5 +177,5 @@ def _read_branch(session: Session, bid: str) -> BranchInfo:
         id=bid, name_zh=branch.name_zh, name_en=branch.name_en, address=branch.address,
         hotline=branch.hotline, timezone=branch.timezone, hours=hours,
         holidays=holidays, workdays=workdays, settings=settings,
-        own_years=frozenset(d.day.year for d in days),
+        own_years=frozenset(d.day.year for d in days), settings_rev=rev,
     )

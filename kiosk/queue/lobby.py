@@ -46,6 +46,7 @@ from kiosk.models import (
 from kiosk.queue import counters, day, estimates, ordering, views
 from kiosk.queue.estimates import WaitEstimate
 from kiosk.queue.numbering import check_open, next_seq
+from kiosk.queue.services import load_services
 
 
 class Lobby:
@@ -55,6 +56,8 @@ class Lobby:
                  now: datetime | None = None) -> None:
         self.session = session
         self.branch = branch or load_branch(session)
+        # The revision read in this transaction (a branch handed in may be older).
+        self._settings_rev = self.branch.settings_rev if branch is None else None
         self.now = now or clock.now()
         self.today = day.business_day(session, self.branch, self.now)
         self._services: dict[str, Service] | None = None
@@ -62,10 +65,10 @@ class Lobby:
     # ----- lookups -------------------------------------------------------------------
 
     def services(self) -> list[Service]:
-        """The branch's services in display order (read once per unit of work)."""
+        """The branch's services in display order (:mod:`~kiosk.queue.services`)."""
         if self._services is None:
-            self._services = {s.code: s for s in self.session.scalars(
-                select(Service).from_statement(views.SERVICES), {"branch": self.branch.id})}
+            self._services = {s.code: s for s in load_services(
+                self.session, self.branch.id, self._settings_rev)}
         return list(self._services.values())
 
     def service(self, code: str) -> Service:
