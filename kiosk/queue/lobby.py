@@ -28,7 +28,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from kiosk import clock
@@ -45,8 +45,10 @@ from kiosk.models import (
 )
 from kiosk.queue import counters, day, estimates, ordering, views
 from kiosk.queue.estimates import WaitEstimate
-from kiosk.queue.numbering import check_open, next_seq
+from kiosk.queue.numbering import check_open, insert_ticket, next_seq
 from kiosk.queue.services import load_services
+
+_INSERT_EVENT = insert(TicketEvent)  # run on the connection: Core
 
 
 class Lobby:
@@ -137,13 +139,10 @@ class Lobby:
         check_open(self.branch, self.today, self.now, service)
         priority = ordering.ticket_class(service.code, priority)
         seq = next_seq(self.session, self.branch.id, self.today, service)
-        ticket = Ticket(
-            branch_id=self.branch.id, business_date=self.today, seq=seq,
-            number=f"{service.prefix}{seq:03d}", issue_service=service.code,
-            service_code=service.code, priority=priority, status="waiting",
-            issued_at=self.now, recalls=0)
-        self.session.add(ticket)
-        self.session.flush()
+        ticket = insert_ticket(self.session, branch_id=self.branch.id,
+                               business_date=self.today, seq=seq,
+                               number=f"{service.prefix}{seq:03d}", issue_service=service.code,
+                               service_code=service.code, priority=priority, issued_at=self.now)
         self._event(ticket, "issue", None, "waiting", reason=priority)
         return ticket
 
@@ -374,7 +373,8 @@ class Lobby:
 
     def _event(self, ticket: Ticket, kind: str, from_state: str | None, to_state: str, *,
                counter: int | None = None, staff: str | None = None, reason: str = "") -> None:
-        self.session.add(TicketEvent(
+        # Core, no ORM object: inserted now, not at the flush (the ticket has its id).
+        self.session.connection().execute(_INSERT_EVENT, dict(
             branch_id=self.branch.id, ticket_id=ticket.id, at=self.now, kind=kind,
             from_state=from_state, to_state=to_state, counter_number=counter, staff=staff,
             reason=reason, service_code=ticket.service_code, recalls=ticket.recalls))
