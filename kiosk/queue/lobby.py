@@ -46,7 +46,7 @@ from kiosk.models import (
 from kiosk.queue import counters, day, estimates, ordering, views
 from kiosk.queue.estimates import WaitEstimate
 from kiosk.queue.numbering import check_open, insert_ticket, next_seq
-from kiosk.queue.services import load_services
+from kiosk.queue.services import BranchServices
 
 _INSERT_EVENT = insert(TicketEvent)  # run on the connection: Core
 
@@ -58,23 +58,20 @@ class Lobby:
                  now: datetime | None = None) -> None:
         self.session = session
         self.branch = branch or load_branch(session)
-        # The revision read in this transaction (a branch handed in may be older).
-        self._settings_rev = self.branch.settings_rev if branch is None else None
         self.now = now or clock.now()
         self.today = day.business_day(session, self.branch, self.now)
-        self._services: dict[str, Service] | None = None
+        # Cached per settings revision only if read in this transaction (not handed in).
+        self._services = BranchServices(session, self.branch.id,
+                                        None if branch else self.branch.settings_rev)
 
     # ----- lookups -------------------------------------------------------------------
 
     def services(self) -> list[Service]:
         """The branch's services in display order (:mod:`~kiosk.queue.services`)."""
-        if self._services is None:
-            self._services = {s.code: s for s in load_services(
-                self.session, self.branch.id, self._settings_rev)}
-        return list(self._services.values())
+        return self._services.all()
 
     def service(self, code: str) -> Service:
-        row = next((s for s in self.services() if s.code == code), None)
+        row = self._services.get(code)
         if row is None:
             codes = ", ".join(s.code for s in self.services())
             raise UsageError(f"未知服务 {code}，可选：{codes}",

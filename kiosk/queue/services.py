@@ -18,6 +18,7 @@ would return it).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import inspect, select
@@ -33,21 +34,47 @@ _cache: dict[tuple[str, str], tuple[int, tuple[dict[str, Any], ...]]] = {}
 _COLUMNS = tuple(attr.key for attr in inspect(Service).column_attrs)
 
 
-def load_services(session: Session, branch_id: str, settings_rev: int | None) -> list[Service]:
-    """The services of ``branch_id`` in display order.
+class BranchServices:
+    """The services of one branch for one unit of work, in display order.
 
     ``settings_rev`` is the branch's revision read in this session's transaction, or
-    None to read the table whatever is cached (a branch handed in from elsewhere)."""
-    key = (session.get_bind().engine.url.render_as_string(), branch_id)
-    cached = _cache.get(key) if settings_rev is not None else None
-    if cached is None or cached[0] != settings_rev:
-        rows = list(session.scalars(select(Service).from_statement(views.SERVICES),
-                                    {"branch": branch_id}))
-        if settings_rev is not None:
-            cache_when_committed(session, _cache, key, (settings_rev, tuple(
-                {name: getattr(row, name) for name in _COLUMNS} for row in rows)))
-        return rows
-    return [as_loaded(session, Service, values) for values in cached[1]]
+    None to read the table whatever is cached (a branch handed in from elsewhere).
+    Nothing is read until a service is asked for; from the cache, only the services
+    asked for become ``Service`` rows of the session (a take needs one)."""
+
+    def __init__(self, session: Session, branch_id: str, settings_rev: int | None) -> None:
+        self._session, self._branch_id, self._rev = session, branch_id, settings_rev
+        self._values: dict[str, dict[str, Any]] | None = None
+        self._rows: dict[str, Service] = {}
+
+    def all(self) -> list[Service]:
+        """Every service of the branch, in display order."""
+        return [row for row in map(self.get, self._codes()) if row is not None]
+
+    def get(self, code: str) -> Service | None:
+        """The service ``code``, None if the branch has no such service."""
+        if code not in self._rows and code in self._codes():
+            assert self._values is not None
+            self._rows[code] = as_loaded(self._session, Service, self._values[code])
+        return self._rows.get(code)
+
+    def _codes(self) -> Iterable[str]:
+        if self._values is None:
+            self._values = {v["code"]: v for v in self._read()}
+        return self._values.keys()
+
+    def _read(self) -> tuple[dict[str, Any], ...]:
+        key = (self._session.get_bind().engine.url.render_as_string(), self._branch_id)
+        cached = _cache.get(key) if self._rev is not None else None
+        if cached is not None and cached[0] == self._rev:
+            return cached[1]
+        loaded = list(self._session.scalars(select(Service).from_statement(views.SERVICES),
+                                            {"branch": self._branch_id}))
+        self._rows = {row.code: row for row in loaded}
+        values = tuple({name: getattr(row, name) for name in _COLUMNS} for row in loaded)
+        if self._rev is not None:
+            cache_when_committed(self._session, _cache, key, (self._rev, values))
+        return values
 
 
-__all__ = ["load_services"]
+__all__ = ["BranchServices"]
