@@ -8,7 +8,8 @@ tickets, and which counter serves what. The statements are portable text (SQLite
 PostgreSQL) with named parameters (:func:`parameters`); :func:`assemble` turns their
 rows into the board. The engine runs them through its session
 (:func:`kiosk.queue.views.snapshot`; :data:`SERVICES` is also what
-:meth:`kiosk.queue.lobby.Lobby.services` loads), and ``kiosk queue`` on an up-to-date
+:meth:`kiosk.queue.lobby.Lobby.services` loads, or takes from its per-revision cache:
+then the board is four statements), and ``kiosk queue`` on an up-to-date
 SQLite file runs them through the standard library's driver
 (:mod:`kiosk.queue.board_sqlite`). No SQLAlchemy here.
 """
