@@ -128,20 +128,31 @@ class Step:
     at: datetime
 
 
+def checked_text(text: str, limit: int, *, empty: tuple[str, str] | None,
+                 too_long: tuple[str, str], control: tuple[str, str]) -> str:
+    """``text`` stripped with its line breaks made ``\n``; refused (``UsageError``
+    with the given zh/en messages) when empty (unless ``empty`` is None), over
+    ``limit`` characters (``too_long`` is formatted with ``limit`` and ``given``) or
+    holding a control character other than a line break or a tab."""
+    value = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if empty is not None and not value:
+        raise UsageError(*empty, code="empty")
+    if len(value) > limit:
+        zh, en = (message.format(limit=limit, given=len(value)) for message in too_long)
+        raise UsageError(zh, en, code="too_long")
+    if any((ord(c) < 0x20 and c not in "\n\t") or ord(c) == 0x7F for c in value):
+        raise UsageError(*control, code="control_character")
+    return value
+
+
 def clean_note(note: str, *, required: bool = False) -> str:
     """A note as stored: stripped, numbers the writer typed (phones, IDs, cards)
     masked, at most :data:`NOTE_MAX` characters, no control characters."""
-    value = note.replace("\r\n", "\n").replace("\r", "\n").strip()
-    if required and not value:
-        raise UsageError("请填写说明", "please write a note", code="empty")
-    if len(value) > NOTE_MAX:
-        raise UsageError(f"说明最多 {NOTE_MAX} 个字（现有 {len(value)} 个）",
-                         f"a note is at most {NOTE_MAX} characters ({len(value)} given)",
-                         code="too_long")
-    if any((ord(c) < 0x20 and c not in "\n\t") or ord(c) == 0x7F for c in value):
-        raise UsageError("说明含有控制字符", "the note contains a control character",
-                         code="control_character")
-    return mask_text(value)
+    return mask_text(checked_text(
+        note, NOTE_MAX, empty=("请填写说明", "please write a note") if required else None,
+        too_long=("说明最多 {limit} 个字（现有 {given} 个）",
+                  "a note is at most {limit} characters ({given} given)"),
+        control=("说明含有控制字符", "the note contains a control character")))
 
 
 def _event(session: Session, complaint: Complaint, step: Step, kind: str, *,
@@ -285,6 +296,6 @@ def history(session: Session, complaint: Complaint) -> list[ComplaintEvent]:
 
 
 __all__ = ["NOTE_MAX", "OPEN_STATES", "OVERDUE_KINDS", "Step", "add_note", "calendar_deadline",
-           "clean_note", "close", "count_overdue", "decision_due", "hand_over", "history",
-           "investigation_due", "mark_complex", "mark_major_dispute", "overdue",
+           "checked_text", "clean_note", "close", "count_overdue", "decision_due", "hand_over",
+           "history", "investigation_due", "mark_complex", "mark_major_dispute", "overdue",
            "overdue_filter", "record_feedback", "reply", "take"]

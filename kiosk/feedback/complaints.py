@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session
 from kiosk import clock
 from kiosk.branch.info import BranchInfo, load_branch
 from kiosk.errors import NotFound, UsageError
-from kiosk.feedback.complaint_register import decision_due
+from kiosk.feedback.complaint_register import checked_text, decision_due
 from kiosk.models import COMPLAINT_SOURCES, COMPLAINT_STATES, Complaint, ComplaintEvent
 from kiosk.privacy import audit
 from kiosk.privacy.masking import find_unmasked, mask_phone, mask_text
@@ -121,17 +121,11 @@ def _bad_phone() -> UsageError:
 def clean_text(text: str) -> str:
     """The complaint text, stripped, line breaks kept; refused when empty, over
     :data:`TEXT_MAX` characters or holding other control characters."""
-    value = text.replace("\r\n", "\n").replace("\r", "\n").strip()
-    if not value:
-        raise UsageError("请填写意见内容", "please write your feedback", code="empty")
-    if len(value) > TEXT_MAX:
-        raise UsageError(f"意见内容最多 {TEXT_MAX} 个字（现有 {len(value)} 个）",
-                         f"feedback is at most {TEXT_MAX} characters ({len(value)} given)",
-                         code="too_long")
-    if any((ord(c) < 0x20 and c not in "\n\t") or ord(c) == 0x7F for c in value):
-        raise UsageError("意见内容含有控制字符", "the feedback contains a control character",
-                         code="control_character")
-    return value
+    return checked_text(
+        text, TEXT_MAX, empty=("请填写意见内容", "please write your feedback"),
+        too_long=("意见内容最多 {limit} 个字（现有 {given} 个）",
+                  "feedback is at most {limit} characters ({given} given)"),
+        control=("意见内容含有控制字符", "the feedback contains a control character"))
 
 
 @dataclass(frozen=True)
