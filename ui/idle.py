@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QFrame, QLabel, QVBoxLayout, QWidget
 
 from ui.shell import Shell
 from ui.widgets import TouchButton
+from ui.widgets.retranslate import Retranslating
 
 DEFAULT_IDLE_MS = 60_000
 DEFAULT_COUNTDOWN_MS = 15_000
@@ -128,7 +129,7 @@ class IdleWatcher(QObject):
         self.idle_timer.start()
 
 
-class IdleOverlay(QWidget):
+class IdleOverlay(Retranslating, QWidget):
     """The visible countdown: "Are you still there?", seconds left, and Continue."""
 
     continue_clicked = Signal()
@@ -181,11 +182,6 @@ class IdleOverlay(QWidget):
         self.continue_button.setText(self.tr("Continue"))
         if self._seconds:
             self.show_seconds(self._seconds)
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if watched is self.host and isinstance(event, QResizeEvent):

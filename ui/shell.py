@@ -25,7 +25,7 @@ from enum import Enum
 from typing import Any, ClassVar, overload
 
 import shiboken6
-from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QResizeEvent, QScreen
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
@@ -33,11 +33,12 @@ from ui import tasks
 from ui.fullscreen import KioskWindow
 from ui.tasks import Failure
 from ui.widgets import Banner, MessagePanel, PageHeader
+from ui.widgets.retranslate import Retranslating
 
 log = logging.getLogger(__name__)
 
 
-class Screen(QWidget):
+class Screen(Retranslating, QWidget):
     """Base of every screen. See the module docstring for the contract."""
 
     navigate_requested = Signal(object, dict)
@@ -77,11 +78,6 @@ class Screen(QWidget):
 
     def retranslate(self) -> None:
         """Set every visible string again in the current language."""
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
 
 ScreenFactory = Callable[[], Screen]

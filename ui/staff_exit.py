@@ -38,6 +38,7 @@ from kiosk.staff.permissions import StaffSession
 from ui.fullscreen import KioskWindow, show_fullscreen
 from ui.tasks import Failure, run_task
 from ui.widgets import PinPad, TouchButton
+from ui.widgets.retranslate import Retranslating
 
 TAPS, WITHIN_S, CORNER_PX = 5, 3.0, 120
 MENU_IDLE_MS = 60_000
@@ -103,7 +104,7 @@ class CornerTaps(QObject):
         return False
 
 
-class StaffExit(QWidget):
+class StaffExit(Retranslating, QWidget):
     """The overlay: PIN first, then the staff menu."""
 
     closed = Signal()
@@ -307,11 +308,6 @@ class StaffExit(QWidget):
         for name, button in self.menu_buttons.items():
             button.setText(texts[name])
             button.setVisible(name not in ("reprint", "printer") or name in self.staff_actions)
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
 
 def install_staff_exit(window: KioskWindow, app: AppContext, *,

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.app.live_board import BoardWarning, LiveBoard
 from kiosk.app.stations import DeviceState
 from ui import i18n
 from ui.widgets import TouchButton
+from ui.widgets.retranslate import Retranslating
 
 DEVICES = {"printer": str(QT_TRANSLATE_NOOP("BoardDevices", "receipt printer")),
            "a4": str(QT_TRANSLATE_NOOP("BoardDevices", "A4 output")),
@@ -86,7 +87,7 @@ class WarningList(QWidget):
         self.setVisible(bool(warnings))
 
 
-class ComplaintNotice(QWidget):
+class ComplaintNotice(Retranslating, QWidget):
     """"Complaints: 3 open, 1 overdue" (red when any is overdue) and a button to the
     overdue list (shown to roles that work the register)."""
 
@@ -112,11 +113,6 @@ class ComplaintNotice(QWidget):
         self._counts = (board.complaints_open, board.complaints_overdue) if board else None
         self.setVisible(allowed and board is not None)
         self.retranslate()
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.button.setText(self.tr("Overdue complaints"))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout
 
 from kiosk.app import ticket_desk
@@ -24,6 +24,7 @@ from ui import i18n
 from ui.admin.pages import AdminContext
 from ui.tasks import Failure, Task, run_task
 from ui.widgets import TouchButton
+from ui.widgets.retranslate import Retranslating
 
 STATUS = {"waiting": str(QT_TRANSLATE_NOOP("TicketDesk", "waiting")),
           "called": str(QT_TRANSLATE_NOOP("TicketDesk", "called")),
@@ -45,7 +46,7 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("TicketDesk", text)
 
 
-class TicketDesk(QFrame):
+class TicketDesk(Retranslating, QFrame):
     """Search, the tickets found, their actions, and issuing a ticket."""
 
     changed = Signal()
@@ -314,11 +315,6 @@ class TicketDesk(QFrame):
         self._place(self.results, list(self.result_buttons.values()), self.columns[0])
         self.empty.setVisible(self.found is not None and not tickets)
         self._enable()
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Tickets today"))

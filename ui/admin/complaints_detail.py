@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -32,12 +32,13 @@ from ui.admin.board_grid import BoardGrid
 from ui.admin.pages import AdminContext
 from ui.tasks import Failure, Task, run_task
 from ui.widgets import TouchButton
+from ui.widgets.retranslate import Retranslating
 
 ACTIONS = ("take", "hand_over", "feedback", "note", "complex", "major_dispute", "reply",
            "close")
 
 
-class ComplaintDetail(QWidget):
+class ComplaintDetail(Retranslating, QWidget):
     """The complaint shown (``show_entry``) and its steps; ``changed(entry)`` after a
     step succeeded (the list refreshes)."""
 
@@ -279,11 +280,6 @@ class ComplaintDetail(QWidget):
         if self.entry is not None and self.entry.complaint.reference == reference:
             self.revealed = phone or "—"
             self.redraw()
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         names = {"take": self.tr("Take it"), "hand_over": self.tr("Hand over"),

@@ -6,7 +6,7 @@ ticket) shows in the banner and keeps what was typed."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
@@ -24,11 +24,12 @@ from ui import i18n
 from ui.admin.pages import AdminContext
 from ui.tasks import Failure, Task, run_task
 from ui.widgets import TouchButton
+from ui.widgets.retranslate import Retranslating
 
 COLUMNS = 3
 
 
-class NewComplaint(QFrame):
+class NewComplaint(Retranslating, QFrame):
     """The form; ``saved(reference)`` once stored, ``closed`` on Cancel."""
 
     saved = Signal(str)
@@ -135,11 +136,6 @@ class NewComplaint(QFrame):
         self._task = None
         self.save_button.setEnabled(True)
         self.context.notify(failure.message(), "error")
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         zh = i18n.current_language() == "zh_CN"

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from PySide6.QtCore import QDate, QEvent, QObject, Signal
+from PySide6.QtCore import QDate, QObject, Signal
 from PySide6.QtWidgets import QButtonGroup, QDateEdit, QHBoxLayout, QLabel, QWidget
 
 from kiosk.reports.periods import Period
 from ui.widgets import TouchButton
+from ui.widgets.retranslate import Retranslating
 
 RANGE_DAYS = 30
 """A new range: the 30 days up to the anchor day."""
@@ -31,7 +32,7 @@ def _pydate(day: QDate) -> date:
     return date(day.year(), day.month(), day.day())
 
 
-class PeriodPicker(QWidget):
+class PeriodPicker(Retranslating, QWidget):
     """``period()``; ``changed`` when the staff member picks another one."""
 
     changed = Signal()
@@ -157,11 +158,6 @@ class PeriodPicker(QWidget):
         self.first.setAccessibleName(self.tr("From"))
         self.last.setAccessibleName(self.tr("To"))
         self.label.setAccessibleName(self.tr("Period"))
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
 
 __all__ = ["PeriodPicker", "Progress"]

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
 from kiosk.app.reports import KpiFigures
 from kiosk.reports.content import duration, minutes, rate
 from ui import i18n, theme
+from ui.widgets.retranslate import Retranslating
 
 MAX_VISIBLE_ROWS = 14
 """Taller tables scroll inside the page."""
@@ -34,7 +35,7 @@ def row_name(row: KpiFigures) -> str:
     return row.name_zh if i18n.current_language() == "zh_CN" else row.name_en
 
 
-class KpiTable(QTableWidget):
+class KpiTable(Retranslating, QTableWidget):
     """``show_rows(rows, total)``; ``texts()`` is what it shows."""
 
     def __init__(self) -> None:
@@ -106,11 +107,6 @@ class KpiTable(QTableWidget):
             self.setHorizontalHeaderItem(j, QTableWidgetItem(text))
         if self._rows or self._total is not None:
             self.show_rows(self._rows, self._total)
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
 
 __all__ = ["CELLS", "KpiTable", "row_name"]

@@ -28,11 +28,12 @@ import importlib
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QObject, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from kiosk.app import AppContext
 from kiosk.staff.permissions import Permission, StaffSession
+from ui.widgets.retranslate import Retranslating
 
 TITLE_CONTEXT = "AdminPages"
 
@@ -158,7 +159,7 @@ class AdminContext(QObject):
             self._notify(text, level, timeout_ms)
 
 
-class AdminPage(QWidget):
+class AdminPage(Retranslating, QWidget):
     """Base of every admin page: built with the :class:`AdminContext`, shown in the
     admin desk under its title (the desk draws the title, the navigation, Back and
     Log out; a page draws only its content).
@@ -198,11 +199,6 @@ class AdminPage(QWidget):
 
     def retranslate(self) -> None:
         """Set every visible string again in the current language."""
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
 
 __all__ = ["PAGES", "AdminContext", "AdminPage", "PageEntry", "TITLE_CONTEXT",

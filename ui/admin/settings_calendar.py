@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QGridLayout,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from kiosk.app.admin_settings import SettingsView, save_calendar
 from ui.admin.settings_base import SettingsPage
 from ui.widgets import TouchButton
+from ui.widgets.retranslate import Retranslating
 
 COLUMNS = 4
 
@@ -28,7 +29,7 @@ def _remove(date: str) -> str:
     return QCoreApplication.translate("DateList", "Remove %1").replace("%1", date)
 
 
-class DateList(QWidget):
+class DateList(Retranslating, QWidget):
     """Dates as buttons (touch one to remove it) and a field to add one. The text is
     kept as typed: the save's validator says what is not a date."""
 
@@ -96,11 +97,6 @@ class DateList(QWidget):
         self.empty.setText(QCoreApplication.translate("DateList", "None."))
         for button, date in zip(self.buttons, self.dates, strict=True):
             button.set_accessible(_remove(date))
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
 
 class CalendarSettingsPage(SettingsPage):

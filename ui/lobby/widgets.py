@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.lobby import texts
+from ui.widgets.retranslate import Retranslating
 
 FLASH_TOGGLES = 6       # on/off changes of a flash: three blinks
 FLASH_INTERVAL_MS = 500
@@ -54,7 +55,7 @@ def repolish(widget: QWidget) -> None:
         child.style().polish(child)
 
 
-class Part(QFrame):
+class Part(Retranslating, QFrame):
     """A framed part of the board that re-sets its texts on a language change."""
 
     def __init__(self, kind: str, parent: QWidget | None = None) -> None:
@@ -63,11 +64,6 @@ class Part(QFrame):
 
     def retranslate(self) -> None:
         """Set every text again (both languages swap places)."""
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
 
 class CallHero(Part):

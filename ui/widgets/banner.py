@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
 from ui.widgets.buttons import TouchButton
+from ui.widgets.retranslate import Retranslating
 
 LEVELS = ("info", "success", "warning", "error")
 
 
-class Banner(QFrame):
+class Banner(Retranslating, QFrame):
     """``show_message(text, level, timeout_ms)``; ``level`` is one of :data:`LEVELS`.
 
     ``timeout_ms=0`` keeps it until dismissed (alerts staff must see); the timer is a
@@ -67,8 +68,3 @@ class Banner(QFrame):
 
     def retranslate(self) -> None:
         self.close_button.set_accessible(self.tr("Dismiss"))
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
 from ui.widgets.buttons import TouchButton
+from ui.widgets.retranslate import Retranslating
 
 
-class PageHeader(QFrame):
+class PageHeader(Retranslating, QFrame):
     """Top bar of every page but the welcome page.
 
     Connect ``back_clicked``/``home_clicked`` to the screen's ``back_requested`` and
@@ -48,8 +49,3 @@ class PageHeader(QFrame):
     def retranslate(self) -> None:
         self.back_button.setText(self.tr("Back"))
         self.home_button.setText(self.tr("Home"))
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)

@@ -18,12 +18,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from ui.tasks import Failure, run_task
 from ui.widgets.layouts import centred, labelled
 from ui.widgets.pinpad import PinPad
+from ui.widgets.retranslate import Retranslating
 
 Login = Callable[[str, str], Any]
 """``login(number, pin)``, run in a worker: the session (or what the screen needs)."""
@@ -31,7 +32,7 @@ RoleCheck = Callable[[Any], "str | None"]
 """``check(result)`` on the GUI thread: why the screen turns it away, or None."""
 
 
-class LoginForm(QWidget):
+class LoginForm(Retranslating, QWidget):
     """Title, hint, staff number (``staff-number``), PIN pad (``pinpad``) and status
     (``login-status``), in that order.
 
@@ -127,11 +128,6 @@ class LoginForm(QWidget):
     def retranslate(self) -> None:
         self.number_label.setText(self.tr("Staff number"))
         self.number.setAccessibleName(self.tr("Staff number"))
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
 
 __all__ = ["Login", "LoginForm", "RoleCheck"]

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ui.tasks import Failure
 from ui.widgets.buttons import TouchButton
+from ui.widgets.retranslate import Retranslating
 
 
-class MessagePanel(QFrame):
+class MessagePanel(Retranslating, QFrame):
     """A title, a message, the error id to quote if there is one, and Back and Home.
 
     ``show_failure(failure)`` shows a task's failure and keeps it in the current
@@ -79,8 +80,3 @@ class MessagePanel(QFrame):
         self.home_button.setText(self.tr("Home"))
         if self._failure is not None:
             self._render_failure()
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)

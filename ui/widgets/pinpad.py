@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QGridLayout, QLineEdit, QVBoxLayout, QWidget
 
 from ui import theme
 from ui.widgets.buttons import TouchButton
+from ui.widgets.retranslate import Retranslating
 
 
-class PinPad(QWidget):
+class PinPad(Retranslating, QWidget):
     """Ten digit keys, Delete, Clear and OK, over a masked display.
 
     ``submitted(str)`` carries the PIN when OK is pressed with at least ``min_length``
@@ -133,8 +134,3 @@ class PinPad(QWidget):
         for digit, button in self.digit_buttons.items():
             button.set_accessible(self.tr("Digit %1").replace("%1", digit))
         self.updateGeometry()
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
