@@ -31,8 +31,6 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,26 +38,13 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import Engine, func, select, text  # noqa: E402
 
-from kiosk.branch.settings import BranchConfig, default_config  # noqa: E402
+from bench.common import CACHE, TODAY_10AM, big_branch, percentile  # noqa: E402
 from kiosk.db import make_engine, unit_of_work  # noqa: E402
 from kiosk.migrate import ensure_ready  # noqa: E402
 from kiosk.models import Ticket, TicketEvent  # noqa: E402
 from kiosk.queue import feed  # noqa: E402
 from kiosk.queue.lobby import Lobby  # noqa: E402
 from kiosk.seed import seed_history  # noqa: E402
-
-TODAY_10AM = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 10:00 in Shanghai
-CACHE = ROOT / "bench" / "out"
-
-
-def big_branch() -> BranchConfig:
-    config = default_config()
-    return replace(config, services=tuple(replace(s, daily_cap=999) for s in config.services))
-
-
-def percentile(samples: list[float], p: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
 def summary(samples: list[float], unit: str = "ms") -> str:

@@ -31,11 +31,9 @@ import argparse
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -44,6 +42,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import func, insert, select, text  # noqa: E402
 
+from bench.common import CACHE, kiosk, timed  # noqa: E402
 from kiosk import clock  # noqa: E402
 from kiosk.app import AppContext  # noqa: E402
 from kiosk.app.report_files import write_report  # noqa: E402
@@ -56,14 +55,7 @@ from kiosk.models import Base, KpiWait, Rating, Ticket, TicketEvent  # noqa: E40
 from kiosk.queue import feed  # noqa: E402
 from kiosk.reports.periods import Period  # noqa: E402
 
-CACHE = ROOT / "bench" / "out"
 BATCH = 20_000
-
-
-def kiosk(url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "kiosk", "--db", url, *args],
-                          capture_output=True, text=True, env=env, check=True, timeout=7200)
 
 
 def seeded_sqlite(days: int) -> Path:
@@ -112,16 +104,6 @@ def copy_history(sqlite_file: Path, url: str) -> None:
     target.dispose()
     print(f"  copied {', '.join(f'{n:,} {t}' for t, n in copied.items())} from "
           f"{sqlite_file.name} in {time.perf_counter() - started:.0f} s")
-
-
-def timed(fn: Callable[[], object], repeat: int) -> tuple[list[float], list[float]]:
-    wall, cpu = [], []
-    for _ in range(repeat):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        fn()
-        wall.append((time.perf_counter() - start) * 1000)
-        cpu.append((time.process_time() - start_cpu) * 1000)
-    return wall, cpu
 
 
 def show(name: str, samples: tuple[list[float], list[float]],

@@ -21,8 +21,7 @@ import shutil
 import sys
 import tempfile
 import time
-from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,29 +29,17 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import Engine, func, select  # noqa: E402
 
+from bench.common import CACHE, TODAY_10AM, big_branch, percentile  # noqa: E402
 from kiosk.app import AppContext  # noqa: E402
 from kiosk.app.live_board import live_board  # noqa: E402
-from kiosk.branch.settings import BranchConfig, default_config  # noqa: E402
 from kiosk.db import make_engine, unit_of_work  # noqa: E402
 from kiosk.migrate import ensure_ready  # noqa: E402
 from kiosk.models import Ticket  # noqa: E402
 from kiosk.queue.lobby import Lobby  # noqa: E402
 from kiosk.seed import seed_history  # noqa: E402
 
-TODAY_10AM = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 10:00 in Shanghai
-CACHE = ROOT / "bench" / "out"
 SERVICES = ("enquiry", "claims", "payments", "policy_change", "claims", "new_business",
             "enquiry", "vip", "payments", "complaints")
-
-
-def big_branch() -> BranchConfig:
-    config = default_config()
-    return replace(config, services=tuple(replace(s, daily_cap=999) for s in config.services))
-
-
-def percentile(samples: list[float], p: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
 def seeded(url: str, days: int, cache: Path | None) -> Engine:

@@ -19,8 +19,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,33 +26,20 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import Engine, func, select  # noqa: E402
 
-from kiosk.branch.settings import default_config  # noqa: E402
+from bench.common import CACHE, TODAY_10AM, big_branch, percentile  # noqa: E402
 from kiosk.db import make_engine, unit_of_work  # noqa: E402
 from kiosk.migrate import ensure_ready  # noqa: E402
 from kiosk.models import Ticket  # noqa: E402
 from kiosk.queue.lobby import Lobby  # noqa: E402
 from kiosk.seed import seed_history  # noqa: E402
 
-TODAY_10AM = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 10:00 in Shanghai
-CACHE = ROOT / "bench" / "out"
-
-
-def big_branch() -> object:
-    config = default_config()
-    return replace(config, services=tuple(replace(s, daily_cap=999) for s in config.services))
-
 
 def prepare(url: str, history_days: int) -> Engine:
     engine = make_engine(url)
-    ensure_ready(engine, big_branch())  # type: ignore[arg-type]
+    ensure_ready(engine, big_branch())
     if history_days:
         seed_history(engine, days=history_days, seed=1, now=TODAY_10AM)
     return engine
-
-
-def percentile(samples: list[float], p: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
 def latencies(engine: Engine, ops: int) -> dict[str, list[float]]:

@@ -15,7 +15,6 @@ import argparse
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import time
 from datetime import timedelta
@@ -26,20 +25,13 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import func, insert, select  # noqa: E402
 
+from bench.common import CACHE, kiosk, timed  # noqa: E402
 from kiosk import clock  # noqa: E402
 from kiosk.branch.info import load_branch  # noqa: E402
 from kiosk.db import make_engine, unit_of_work  # noqa: E402
 from kiosk.feedback.ratings import rating_page, rating_report  # noqa: E402
 from kiosk.migrate import ensure_ready  # noqa: E402
 from kiosk.models import Rating  # noqa: E402
-
-CACHE = ROOT / "bench" / "out"
-
-
-def kiosk(url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "kiosk", "--db", url, *args],
-                          capture_output=True, text=True, env=env, check=True, timeout=7200)
 
 
 def seed(url: str, days: int) -> None:
@@ -69,18 +61,6 @@ def copy_ratings(sqlite_file: Path, url: str) -> None:
     target.dispose()
     print(f"  copied {len(rows):,} ratings from {sqlite_file.name} in "
           f"{time.perf_counter() - started:.0f} s (ticket and request links left empty)")
-
-
-def timed(fn: object, repeat: int) -> tuple[list[float], list[float]]:
-    """Wall time and this process's CPU time of each call, in ms. With SQLite the query
-    runs in this process, so on a shared machine its CPU time is the steadier figure."""
-    wall, cpu = [], []
-    for _ in range(repeat):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        fn()  # type: ignore[operator]
-        wall.append((time.perf_counter() - start) * 1000)
-        cpu.append((time.process_time() - start_cpu) * 1000)
-    return wall, cpu
 
 
 def measure(label: str, url: str, days: int, repeat: int) -> None:

@@ -23,7 +23,6 @@ import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -31,18 +30,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import kiosk.db  # noqa: E402
+from bench.common import TODAY_10AM, percentile  # noqa: E402
 from kiosk.branch.settings import default_config  # noqa: E402
 from kiosk.db import make_engine, unit_of_work  # noqa: E402
 from kiosk.migrate import ensure_ready  # noqa: E402
 from kiosk.queue.lobby import Lobby  # noqa: E402
 
-TODAY_10AM = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 10:00 in Shanghai
 CODES = ["claims", "enquiry", "payments", "policy_change", "new_business", "complaints"]
-
-
-def percentile(samples: list[float], p: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
 def worker(url: str, takes: int, go: str, without_lock: bool) -> None:
