@@ -7,12 +7,16 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
+import time
 from collections import Counter as Tally
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
 
 from kiosk.branch.settings import apply_config
 from kiosk.db import unit_of_work
@@ -150,22 +154,42 @@ def _someone_waits_for_a_lock(engine: Engine) -> bool:
             "AND wait_event_type = 'Lock'").scalar())
 
 
-@pytest.mark.postgres
-def test_two_counters_pausing_at_once_on_postgresql_leave_one_open(pg_url: str) -> None:
-    """Each pause alone is allowed (the other counter covers claims); both at once
-    would leave claims with no open counter. SQLite's write lock keeps them apart;
-    on PostgreSQL the second pause must wait for the first and then be refused."""
-    import threading
-    import time
-
+def _postgres_open_all_hours(pg_url: str) -> Engine:
     from kiosk.db import make_engine
-    from kiosk.errors import RuleRefused
     from kiosk.migrate import ensure_ready
 
     engine = make_engine(pg_url)
     ensure_ready(engine)
     with unit_of_work(engine, write=True) as session:
         apply_config(session, open_all_hours())
+    return engine
+
+
+def _hold_while(engine: Engine, first: Callable[[Session], object], second: threading.Thread,
+                what: str) -> None:
+    """Run ``first`` in a write unit of work and start ``second`` inside it; commit only
+    once ``second`` has finished or waits for a lock this transaction holds."""
+    try:
+        with unit_of_work(engine, write=True) as session:
+            first(session)
+            second.start()
+            deadline = time.monotonic() + 30
+            while second.is_alive() and not _someone_waits_for_a_lock(engine):
+                assert time.monotonic() < deadline, f"{what} neither ran nor waited"
+                time.sleep(0.01)
+    finally:
+        second.join(timeout=30)
+    assert not second.is_alive()
+
+
+@pytest.mark.postgres
+def test_two_counters_pausing_at_once_on_postgresql_leave_one_open(pg_url: str) -> None:
+    """Each pause alone is allowed (the other counter covers claims); both at once
+    would leave claims with no open counter. SQLite's write lock keeps them apart;
+    on PostgreSQL the second pause must wait for the first and then be refused."""
+    from kiosk.errors import RuleRefused
+
+    engine = _postgres_open_all_hours(pg_url)
     with unit_of_work(engine, write=True) as session:
         lobby = Lobby(session, now=MONDAY_10AM)
         for counter in (4, 5):
@@ -181,19 +205,8 @@ def test_two_counters_pausing_at_once_on_postgresql_leave_one_open(pg_url: str) 
         except RuleRefused as exc:
             outcome["five"] = exc.code
 
-    second = threading.Thread(target=pause_five)
-    try:
-        with unit_of_work(engine, write=True) as session:
-            Lobby(session, now=MONDAY_10AM).pause_counter(4)
-            second.start()
-            # Until counter 5's pause has finished or waits for this transaction.
-            deadline = time.monotonic() + 30
-            while second.is_alive() and not _someone_waits_for_a_lock(engine):
-                assert time.monotonic() < deadline, "the second pause neither ran nor waited"
-                time.sleep(0.01)
-    finally:
-        second.join(timeout=30)
-    assert not second.is_alive()
+    _hold_while(engine, lambda session: Lobby(session, now=MONDAY_10AM).pause_counter(4),
+                threading.Thread(target=pause_five), "the second pause")
     assert outcome == {"five": "only_open_counter"}
     with unit_of_work(engine) as session:
         lobby = Lobby(session, now=MONDAY_10AM)
@@ -205,16 +218,7 @@ def test_two_counters_pausing_at_once_on_postgresql_leave_one_open(pg_url: str) 
 def test_a_cancel_racing_a_call_on_postgresql_records_the_called_state(pg_url: str) -> None:
     """The customer cancels at the kiosk while a counter is calling their ticket: the
     cancel waits for the call and its event says it cancelled a called ticket."""
-    import threading
-    import time
-
-    from kiosk.db import make_engine
-    from kiosk.migrate import ensure_ready
-
-    engine = make_engine(pg_url)
-    ensure_ready(engine)
-    with unit_of_work(engine, write=True) as session:
-        apply_config(session, open_all_hours())
+    engine = _postgres_open_all_hours(pg_url)
     with unit_of_work(engine, write=True) as session:
         lobby = Lobby(session, now=MONDAY_10AM)
         lobby.take("claims")
@@ -228,18 +232,10 @@ def test_a_cancel_racing_a_call_on_postgresql_records_the_called_state(pg_url: s
         except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
             errors.append(exc)
 
-    canceller = threading.Thread(target=cancel)
-    try:
-        with unit_of_work(engine, write=True) as session:
-            assert Lobby(session, now=MONDAY_10AM).call_next(4) is not None
-            canceller.start()
-            deadline = time.monotonic() + 30
-            while canceller.is_alive() and not _someone_waits_for_a_lock(engine):
-                assert time.monotonic() < deadline, "the cancel neither ran nor waited"
-                time.sleep(0.01)
-    finally:
-        canceller.join(timeout=30)
-    assert not canceller.is_alive()
+    def call(session: Session) -> None:
+        assert Lobby(session, now=MONDAY_10AM).call_next(4) is not None
+
+    _hold_while(engine, call, threading.Thread(target=cancel), "the cancel")
     assert errors == []
     with unit_of_work(engine) as session:
         lobby = Lobby(session, now=MONDAY_10AM)
