@@ -19,8 +19,6 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine
 
 from kiosk.cli import main
@@ -29,10 +27,10 @@ from kiosk.migrate import ensure_ready
 from kiosk.queue import board_sqlite
 from kiosk.queue.lobby import Lobby
 from tests.conftest import MONDAY_10AM
+from tests.migration_support import OLD_BRANCH, upgraded_to
 from tests.test_lobby_snapshot import busy_morning
 
 ROOT = Path(__file__).resolve().parent.parent
-MIGRATIONS = ROOT / "kiosk" / "migrations"
 NOW = "2026-11-23T11:30:00+08:00"  # 90 minutes into busy_morning's Monday
 NEXT_DAY = "2026-11-24T09:00:00+08:00"
 DAY_BEFORE = "2026-11-22T17:00:00+08:00"
@@ -181,14 +179,10 @@ def test_an_old_schema_is_left_to_the_engine_which_migrates_it(
         tmp_path: Path, compare: Callable[..., Outcome]) -> None:
     path = tmp_path / "old.db"
     engine = make_engine(f"sqlite:///{path}")
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0001")
+    with upgraded_to(engine, "0001"):
+        pass
     engine.dispose()
-    sql(path, "INSERT INTO branch (id, name_zh, name_en, address, hotline, timezone) "
-        "VALUES ('OLD1', '旧网点', 'Old branch', '', '', 'Asia/Shanghai')")
+    sql(path, OLD_BRANCH)
     assert compare(path, read=False)[0] == 0
 
 

@@ -11,8 +11,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
@@ -29,6 +27,7 @@ from kiosk.queue.lobby import Lobby
 from kiosk.seed import seed_history
 from tests.conftest import MONDAY_10AM, open_all_hours
 from tests.feed_support import ROOT, act
+from tests.migration_support import OLD_BRANCH, upgraded_to
 
 
 def read(engine: Engine, after: int = 0, **kwargs: Any) -> tuple[list[feed.FeedEvent], int]:
@@ -335,14 +334,8 @@ def test_reading_the_feed_uses_its_index_on_a_long_history(any_engine: Engine) -
 
 def test_upgrading_numbers_existing_events_by_time(db_url: str) -> None:
     engine = make_engine(db_url)
-    cfg = Config()
-    cfg.set_main_option("script_location", str(ROOT / "kiosk" / "migrations"))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0001")
-        conn.execute(text(
-            "INSERT INTO branch (id, name_zh, name_en, address, hotline, timezone) "
-            "VALUES ('OLD1', '旧网点', 'Old branch', '', '', 'Asia/Shanghai')"))
+    with upgraded_to(engine, "0001") as conn:
+        conn.execute(text(OLD_BRANCH))
         conn.execute(text(
             "INSERT INTO ticket (branch_id, business_date, number, seq, issue_service, "
             "service_code, priority, status, issued_at, recalls) VALUES ('OLD1', "

@@ -3,11 +3,7 @@ and upgrade a database that holds data without losing it."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from alembic import command
 from alembic.autogenerate import compare_metadata
-from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 
@@ -16,8 +12,7 @@ from kiosk.migrate import ensure_ready, head_revisions, upgrade
 from kiosk.models import Base
 from kiosk.queue.lobby import Lobby
 from tests.conftest import MONDAY_10AM
-
-MIGRATIONS = Path(__file__).resolve().parent.parent / "kiosk" / "migrations"
+from tests.migration_support import OLD_BRANCH, upgraded_to
 
 
 def test_migrated_schema_matches_the_models(db_url: str) -> None:
@@ -32,14 +27,8 @@ def test_migrated_schema_matches_the_models(db_url: str) -> None:
 
 def test_upgrading_a_foundation_only_database_keeps_its_tickets(sqlite_url: str) -> None:
     engine = make_engine(sqlite_url)
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0001")
-        conn.execute(text(
-            "INSERT INTO branch (id, name_zh, name_en, address, hotline, timezone) "
-            "VALUES ('OLD1', '旧网点', 'Old branch', '', '', 'Asia/Shanghai')"))
+    with upgraded_to(engine, "0001") as conn:
+        conn.execute(text(OLD_BRANCH))
         conn.execute(text(
             "INSERT INTO ticket (branch_id, business_date, number, seq, issue_service, "
             "service_code, priority, status, issued_at, recalls) VALUES ('OLD1', "

@@ -10,8 +10,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, text
 
 from kiosk.branch.settings import apply_config, default_config
@@ -31,8 +29,7 @@ from kiosk.migrate import ensure_ready
 from kiosk.queue.lobby import Lobby
 from printers.simulators.printer import FakePrinter
 from tests.conftest import MONDAY_10AM, open_all_hours
-
-MIGRATIONS = Path(__file__).resolve().parent.parent / "kiosk" / "migrations"
+from tests.migration_support import OLD_BRANCH, upgraded_to
 
 
 def printed_numbers(printer: FakePrinter) -> list[str]:
@@ -284,15 +281,8 @@ def test_the_expiry_setting_is_refused_beyond_a_day() -> None:
 def test_upgrade_moves_the_branch_printer_keypads_and_jobs_to_this_station(
         sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     engine = make_engine(sqlite_url)
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0002_printing")
-        command.upgrade(cfg, "0003_keypads")
-        conn.execute(text(
-            "INSERT INTO branch (id, name_zh, name_en, address, hotline, timezone) "
-            "VALUES ('OLD1', '旧网点', 'Old branch', '', '', 'Asia/Shanghai')"))
+    with upgraded_to(engine, "0002_printing", "0003_keypads") as conn:
+        conn.execute(text(OLD_BRANCH))
         conn.execute(text("INSERT INTO printer (branch_id, name, port, profile, mode) "
                           "VALUES ('OLD1', 'receipt', '/dev/ttyUSB0', 'generic-80', 'text')"))
         conn.execute(text(
