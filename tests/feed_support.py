@@ -12,12 +12,23 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from kiosk.db import unit_of_work
+from kiosk.branch.settings import apply_config
+from kiosk.db import make_engine, unit_of_work
+from kiosk.migrate import ensure_ready
 from kiosk.queue import feed
 from kiosk.queue.lobby import Lobby
-from tests.conftest import MONDAY_10AM
+from tests.conftest import MONDAY_10AM, open_all_hours
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def open_all_hours_engine(url: str) -> Engine:
+    """An engine on ``url``, migrated, with the default branch open round the clock."""
+    engine = make_engine(url)
+    ensure_ready(engine)
+    with unit_of_work(engine, write=True) as session:
+        apply_config(session, open_all_hours())
+    return engine
 
 
 def act(engine: Engine, fn: str, *args: Any, minutes: int = 0, **kwargs: Any) -> Any:

@@ -23,6 +23,7 @@ from kiosk.db import unit_of_work
 from kiosk.models import Ticket, TicketEvent
 from kiosk.queue.lobby import Lobby
 from tests.conftest import MONDAY_10AM, open_all_hours
+from tests.feed_support import open_all_hours_engine
 
 NOW = MONDAY_10AM.isoformat()
 ROOT = Path(__file__).resolve().parent.parent
@@ -154,17 +155,6 @@ def _someone_waits_for_a_lock(engine: Engine) -> bool:
             "AND wait_event_type = 'Lock'").scalar())
 
 
-def _postgres_open_all_hours(pg_url: str) -> Engine:
-    from kiosk.db import make_engine
-    from kiosk.migrate import ensure_ready
-
-    engine = make_engine(pg_url)
-    ensure_ready(engine)
-    with unit_of_work(engine, write=True) as session:
-        apply_config(session, open_all_hours())
-    return engine
-
-
 def _hold_while(engine: Engine, first: Callable[[Session], object], second: threading.Thread,
                 what: str) -> None:
     """Run ``first`` in a write unit of work and start ``second`` inside it; commit only
@@ -189,7 +179,7 @@ def test_two_counters_pausing_at_once_on_postgresql_leave_one_open(pg_url: str) 
     on PostgreSQL the second pause must wait for the first and then be refused."""
     from kiosk.errors import RuleRefused
 
-    engine = _postgres_open_all_hours(pg_url)
+    engine = open_all_hours_engine(pg_url)
     with unit_of_work(engine, write=True) as session:
         lobby = Lobby(session, now=MONDAY_10AM)
         for counter in (4, 5):
@@ -218,7 +208,7 @@ def test_two_counters_pausing_at_once_on_postgresql_leave_one_open(pg_url: str) 
 def test_a_cancel_racing_a_call_on_postgresql_records_the_called_state(pg_url: str) -> None:
     """The customer cancels at the kiosk while a counter is calling their ticket: the
     cancel waits for the call and its event says it cancelled a called ticket."""
-    engine = _postgres_open_all_hours(pg_url)
+    engine = open_all_hours_engine(pg_url)
     with unit_of_work(engine, write=True) as session:
         lobby = Lobby(session, now=MONDAY_10AM)
         lobby.take("claims")

@@ -17,13 +17,11 @@ from typing import IO
 import pytest
 from sqlalchemy import Engine
 
-from kiosk.branch.settings import apply_config
-from kiosk.db import make_engine, unit_of_work
+from kiosk.db import make_engine
 from kiosk.migrate import ensure_ready
 from kiosk.queue.feed import FeedEvent
 from kiosk.queue.listen import FeedListener
-from tests.conftest import open_all_hours
-from tests.feed_support import ROOT, act, kiosk, kiosk_env, latest, url_of
+from tests.feed_support import ROOT, act, kiosk, kiosk_env, latest, open_all_hours_engine, url_of
 from tests.pg import PostgresServer
 
 WAIT_S = 60.0  # generous: a loaded machine; no test asserts how fast anything was
@@ -76,10 +74,7 @@ def test_a_listener_survives_a_postgresql_restart_and_misses_nothing() -> None:
     server = PostgresServer()  # its own server: this test stops it
     server.start()
     try:
-        engine = make_engine(server.create_database())
-        ensure_ready(engine)
-        with unit_of_work(engine, write=True) as session:
-            apply_config(session, open_all_hours())
+        engine = open_all_hours_engine(server.create_database())
         act(engine, "open_counter", 1, "S1")
         states: list[tuple[bool, str]] = []
         listener = FeedListener(engine, on_connection=lambda up, why: states.append((up, why)))
@@ -106,10 +101,7 @@ def test_a_listener_survives_a_postgresql_restart_and_misses_nothing() -> None:
 
 def test_a_listener_survives_the_sqlite_file_moving_away_and_back(
         sqlite_url: str, tmp_path: Path) -> None:
-    engine = make_engine(sqlite_url)
-    ensure_ready(engine)
-    with unit_of_work(engine, write=True) as session:
-        apply_config(session, open_all_hours())
+    engine = open_all_hours_engine(sqlite_url)
     act(engine, "open_counter", 1, "S1")
     engine.dispose()
     states: list[bool] = []

@@ -10,11 +10,10 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine
 
 from kiosk.branch.settings import apply_config
-from kiosk.db import make_engine, unit_of_work
-from kiosk.migrate import ensure_ready
+from kiosk.db import unit_of_work
 from kiosk.queue.feed import FeedEvent
 from tests.conftest import open_all_hours
-from tests.feed_support import act, kiosk, latest, url_of
+from tests.feed_support import act, kiosk, latest, open_all_hours_engine, url_of
 from tests.pg import PostgresServer
 from ui.feed import FeedWatcher
 
@@ -75,10 +74,7 @@ def test_a_lost_database_is_reported_and_the_missed_calls_follow_its_return(
     server = PostgresServer()  # its own server: this test stops it
     server.start()
     try:
-        engine = make_engine(server.create_database())
-        ensure_ready(engine)
-        with unit_of_work(engine, write=True) as session:
-            apply_config(session, open_all_hours())
+        engine = open_all_hours_engine(server.create_database())
         act(engine, "open_counter", 1, "S1")
         watcher = FeedWatcher(engine, after_id=latest(engine))
         reasons: list[str] = []
