@@ -73,17 +73,27 @@ SAMPLE_PAGES = {
 
 
 @contextmanager
-def admin_window(qtbot: QtBot, app: AppContext, **kwargs: Any) -> Iterator[AdminWindow]:
-    """An admin window shown at 1920x1080, closed and its feed stopped afterwards."""
-    window = AdminWindow(app, **kwargs)
+def shown_admin(qtbot: QtBot, window: AdminWindow) -> Iterator[AdminWindow]:
+    """``window`` shown at 1920x1080; afterwards, once no task is pending, closed."""
     qtbot.addWidget(window)
     window.resize(1920, 1080)
     window.show()
     try:
         yield window
     finally:
-        # a read a feed event started just before the end is delivered, not left over
+        # a read a feed event (or the desk's board read after a logout) started just
+        # before the end is delivered, not left over
         qtbot.waitUntil(lambda: not tasks.pending_tasks(), timeout=60_000)
         window.allow_close = True
         window.close()
+
+
+@contextmanager
+def admin_window(qtbot: QtBot, app: AppContext, **kwargs: Any) -> Iterator[AdminWindow]:
+    """An admin window shown at 1920x1080, closed and its feed stopped afterwards."""
+    window = AdminWindow(app, **kwargs)
+    try:
+        with shown_admin(qtbot, window):
+            yield window
+    finally:
         assert window.feed is None

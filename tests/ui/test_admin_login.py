@@ -17,7 +17,7 @@ from pytestqt.qtbot import QtBot
 from kiosk.app import AppContext
 from kiosk.cli import Context
 from tests.staff_support import PINS, add, at, audit_rows
-from ui import tasks
+from tests.ui.admin_support import shown_admin
 from ui.admin.login import AdminLogin
 from ui.admin.window import AdminState, AdminWindow, make_window
 from ui.cli import RunContext, resolve_role
@@ -32,16 +32,10 @@ def window(qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         add(cli.app, number, role)
     made = make_window(RunContext(cli=cli, args=argparse.Namespace(role="admin")))
     assert isinstance(made, AdminWindow)
-    qtbot.addWidget(made)
-    made.resize(1920, 1080)
-    made.show()
     try:
-        yield made
+        with shown_admin(qtbot, made):
+            yield made
     finally:
-        # the desk's board read may still be on its way after the logout under load
-        qtbot.waitUntil(lambda: not tasks.pending_tasks(), timeout=60_000)
-        made.allow_close = True
-        made.close()
         cli.close()
 
 
