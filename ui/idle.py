@@ -14,12 +14,12 @@ import math
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication, QResizeEvent
-from PySide6.QtWidgets import QApplication, QFrame, QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from ui.shell import Shell
 from ui.widgets import TouchButton
-from ui.widgets.retranslate import Retranslating
+from ui.widgets.overlay import Overlay
 
 DEFAULT_IDLE_MS = 60_000
 DEFAULT_COUNTDOWN_MS = 15_000
@@ -129,25 +129,16 @@ class IdleWatcher(QObject):
         self.idle_timer.start()
 
 
-class IdleOverlay(Retranslating, QWidget):
+class IdleOverlay(Overlay):
     """The visible countdown: "Are you still there?", seconds left, and Continue."""
 
     continue_clicked = Signal()
 
     def __init__(self, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.host = parent  # the window the overlay covers whole
-        self.setObjectName("idle-overlay")
-        self.setProperty("kind", "overlay")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        super().__init__(parent, "idle-overlay", width=(720, 1000), margins=(48, 40),
+                         spacing=24)
         self._seconds = 0
-        panel = QFrame(self)
-        panel.setProperty("kind", "panel")
-        panel.setMinimumWidth(720)
-        panel.setMaximumWidth(1000)
-        inner = QVBoxLayout(panel)
-        inner.setContentsMargins(48, 40, 48, 40)
-        inner.setSpacing(24)
+        inner = self.panel_layout
         self.title_label = QLabel()
         self.title_label.setProperty("kind", "title")
         self.title_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -160,20 +151,15 @@ class IdleOverlay(Retranslating, QWidget):
         inner.addWidget(self.title_label)
         inner.addWidget(self.countdown_label)
         inner.addWidget(self.continue_button)
-        layout = QVBoxLayout(self)
-        layout.addStretch(1)
-        layout.addWidget(panel, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addStretch(1)
         self.hide()
         self.retranslate()
-        parent.installEventFilter(self)
 
     def show_seconds(self, seconds: int) -> None:
         self._seconds = seconds
         self.countdown_label.setText(
             self.tr("Returning to the start screen in %1 seconds.").replace("%1", str(seconds)))
         if not self.isVisible():
-            self.setGeometry(self.host.rect())
+            self.cover()
             self.show()
         self.raise_()
 
@@ -182,11 +168,6 @@ class IdleOverlay(Retranslating, QWidget):
         self.continue_button.setText(self.tr("Continue"))
         if self._seconds:
             self.show_seconds(self._seconds)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if watched is self.host and isinstance(event, QResizeEvent):
-            self.setGeometry(self.host.rect())
-        return False
 
 
 def attach_idle_reset(shell: Shell, *, idle_ms: int = DEFAULT_IDLE_MS,

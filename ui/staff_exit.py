@@ -20,10 +20,9 @@ from collections import deque
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QMouseEvent, QResizeEvent, QTouchEvent
+from PySide6.QtGui import QMouseEvent, QTouchEvent
 from PySide6.QtWidgets import (
     QApplication,
-    QFrame,
     QLabel,
     QLineEdit,
     QSizePolicy,
@@ -38,7 +37,7 @@ from kiosk.staff.permissions import StaffSession
 from ui.fullscreen import KioskWindow, show_fullscreen
 from ui.tasks import Failure, run_task
 from ui.widgets import PinPad, TouchButton
-from ui.widgets.retranslate import Retranslating
+from ui.widgets.overlay import Overlay
 
 TAPS, WITHIN_S, CORNER_PX = 5, 3.0, 120
 MENU_IDLE_MS = 60_000
@@ -104,7 +103,7 @@ class CornerTaps(QObject):
         return False
 
 
-class StaffExit(Retranslating, QWidget):
+class StaffExit(Overlay):
     """The overlay: PIN first, then the staff menu."""
 
     closed = Signal()
@@ -112,19 +111,11 @@ class StaffExit(Retranslating, QWidget):
     def __init__(self, window: KioskWindow, app: AppContext, *,
                  actions: dict[str, StaffAction] | None = None,
                  menu_idle_ms: int = MENU_IDLE_MS) -> None:
-        super().__init__(window)
+        super().__init__(window, "staff-exit", width=(0, 900), margins=(32, 24), spacing=16)
         self.window_, self.app = window, app
         self.staff_actions = dict(actions or {})
         self.session: StaffSession | None = None
-        self.setObjectName("staff-exit")
-        self.setProperty("kind", "overlay")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        panel = QFrame(self)
-        panel.setProperty("kind", "panel")
-        panel.setMaximumWidth(900)
-        inner = QVBoxLayout(panel)
-        inner.setContentsMargins(32, 24, 32, 24)
-        inner.setSpacing(16)
+        inner = self.panel_layout
         self.title = QLabel()
         self.title.setProperty("kind", "title")
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -143,15 +134,10 @@ class StaffExit(Retranslating, QWidget):
         inner.addWidget(self.pages)
         inner.addWidget(self.status)
         inner.addWidget(self.cancel_button)
-        layout = QVBoxLayout(self)
-        layout.addStretch(1)
-        layout.addWidget(panel, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addStretch(1)
         self.idle = QTimer(self)
         self.idle.setSingleShot(True)
         self.idle.setInterval(menu_idle_ms)
         self.idle.timeout.connect(self.close_menu)
-        window.installEventFilter(self)
         self.hide()
         self.retranslate()
 
@@ -199,7 +185,7 @@ class StaffExit(Retranslating, QWidget):
         self.status.clear()
         self.pinpad.clear()
         self.number.clear()
-        self.setGeometry(self.window_.rect())
+        self.cover()
         self.show()
         self.raise_()
         self.idle.start()
@@ -214,12 +200,10 @@ class StaffExit(Retranslating, QWidget):
         self.closed.emit()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if watched is self.window_ and isinstance(event, QResizeEvent):
-            self.setGeometry(self.window_.rect())
-        elif self.isVisible() and event.type() in (QEvent.Type.MouseButtonPress,
-                                                   QEvent.Type.KeyPress):
+        if self.isVisible() and event.type() in (QEvent.Type.MouseButtonPress,
+                                                 QEvent.Type.KeyPress):
             self.idle.start()
-        return False
+        return super().eventFilter(watched, event)
 
     # ----- PIN ----------------------------------------------------------------------
 
