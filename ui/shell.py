@@ -76,9 +76,6 @@ class Screen(Retranslating, QWidget):
     def reset(self) -> None:
         """Clear typed input and choices (idle reset and Home)."""
 
-    def retranslate(self) -> None:
-        """Set every visible string again in the current language."""
-
 
 ScreenFactory = Callable[[], Screen]
 

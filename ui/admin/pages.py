@@ -197,9 +197,6 @@ class AdminPage(Retranslating, QWidget):
     def reset(self) -> None:
         """Logout or idle lock: forget typed input and revealed data."""
 
-    def retranslate(self) -> None:
-        """Set every visible string again in the current language."""
-
 
 __all__ = ["PAGES", "AdminContext", "AdminPage", "PageEntry", "TITLE_CONTEXT",
            "reachable_pages"]

@@ -20,8 +20,8 @@ class Retranslating(_Widget):
     """Mixin: :meth:`retranslate` runs whenever the application's language changes."""
 
     def retranslate(self) -> None:
-        """Set every visible text again through ``self.tr()``."""
-        raise NotImplementedError
+        """Set every visible string again in the current language (``self.tr()``);
+        nothing here, for a widget without text of its own."""
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         if event.type() == QEvent.Type.LanguageChange:
