@@ -24,7 +24,7 @@ from kiosk.errors import RuleRefused
 from ui import i18n, theme
 from ui.shell import Screen, Shell
 from ui.tasks import Failure
-from ui.widgets import PinPad, TouchButton, centred, scroll_area
+from ui.widgets import PinPad, TouchButton, centred, muted_label, scroll_area
 
 
 class GalleryState(Enum):
@@ -43,9 +43,7 @@ class GalleryHome(Screen):
         layout.setSpacing(24)
         self.title = QLabel()
         self.title.setProperty("kind", "title")
-        self.subtitle = QLabel()
-        self.subtitle.setProperty("kind", "muted")
-        self.subtitle.setWordWrap(True)
+        self.subtitle = muted_label()
         switches = QHBoxLayout()
         self.language_button = TouchButton()
         self.language_button.setObjectName("language")

@@ -26,7 +26,7 @@ from ui.admin.board_notices import ComplaintNotice, WarningList, device_level, d
 from ui.admin.board_tickets import TicketDesk
 from ui.admin.pages import AdminContext, AdminPage
 from ui.tasks import Failure, Task, run_task
-from ui.widgets import scroll_area
+from ui.widgets import muted_label, scroll_area
 
 POLL_MS = 15_000
 TICK_MS = 1_000
@@ -68,9 +68,7 @@ class BoardPage(AdminPage):
         self.queues_title = QLabel()
         self.queues_title.setProperty("kind", "title")
         self.queues = BoardGrid("board-queues")
-        self.queues_note = QLabel()
-        self.queues_note.setProperty("kind", "muted")
-        self.queues_note.setWordWrap(True)
+        self.queues_note = muted_label()
         self.devices_title = QLabel()
         self.devices_title.setProperty("kind", "title")
         self.devices = BoardGrid("board-devices", wrap=frozenset({3}))

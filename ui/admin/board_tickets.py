@@ -23,7 +23,7 @@ from kiosk.staff.permissions import Permission
 from ui import i18n
 from ui.admin.pages import AdminContext
 from ui.tasks import Failure, Task, run_task
-from ui.widgets import TouchButton
+from ui.widgets import TouchButton, choice_button
 from ui.widgets.retranslate import Retranslating
 
 STATUS = {"waiting": str(QT_TRANSLATE_NOOP("TicketDesk", "waiting")),
@@ -105,10 +105,7 @@ class TicketDesk(Retranslating, QFrame):
         priority_row = QHBoxLayout()
         self.priority_buttons: dict[str, TouchButton] = {}
         for priority in ("care", "vip", "normal"):
-            button = TouchButton(kind="choice")
-            button.setObjectName(f"issue-{priority}")
-            button.setCheckable(True)
-            button.clicked.connect(lambda _=False, p=priority: self.choose_priority(p))
+            button = choice_button(f"issue-{priority}", self.choose_priority, priority)
             priority_row.addWidget(button)
             self.priority_buttons[priority] = button
         priority_row.addStretch(1)
@@ -141,10 +138,7 @@ class TicketDesk(Retranslating, QFrame):
                 button.deleteLater()
             self.service_buttons = {}
             for code in codes:
-                button = TouchButton(kind="choice")
-                button.setObjectName(f"issue-service-{code}")
-                button.setCheckable(True)
-                button.clicked.connect(lambda _=False, c=code: self.choose_service(c))
+                button = choice_button(f"issue-service-{code}", self.choose_service, code)
                 self.service_buttons[code] = button
             self._place(self.services, list(self.service_buttons.values()), self.columns[1])
             if self.service not in codes:

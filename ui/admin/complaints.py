@@ -33,7 +33,7 @@ from ui.admin.complaints_detail import ComplaintDetail, overdue_name, state_name
 from ui.admin.complaints_new import NewComplaint
 from ui.admin.pages import AdminContext, AdminPage
 from ui.tasks import Failure, Task, run_task
-from ui.widgets import TouchButton, scroll_area
+from ui.widgets import TouchButton, choice_button, muted_label, scroll_area
 
 VIEWS = {"open": str(QT_TRANSLATE_NOOP("ComplaintsPage", "Open")),
          "overdue": str(QT_TRANSLATE_NOOP("ComplaintsPage", "Overdue")),
@@ -60,10 +60,7 @@ class ComplaintsPage(AdminPage):
         filters.setSpacing(10)
         self.view_buttons: dict[str, TouchButton] = {}
         for view in VIEWS:
-            button = TouchButton(kind="choice")
-            button.setObjectName(f"view-{view}")
-            button.setCheckable(True)
-            button.clicked.connect(lambda _=False, v=view: self.show_view(v))
+            button = choice_button(f"view-{view}", self.show_view, view)
             filters.addWidget(button)
             self.view_buttons[view] = button
         filters.addStretch(1)
@@ -86,9 +83,7 @@ class ComplaintsPage(AdminPage):
         self.list_layout = QVBoxLayout(list_body)
         self.list_layout.setContentsMargins(0, 0, 8, 0)
         self.list_layout.setSpacing(8)
-        self.empty = QLabel()
-        self.empty.setProperty("kind", "muted")
-        self.empty.setWordWrap(True)
+        self.empty = muted_label()
         self.list_layout.addWidget(self.empty)
         self.list_layout.addStretch(1)
         self.detail = ComplaintDetail(context)

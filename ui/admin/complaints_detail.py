@@ -31,7 +31,7 @@ from ui import i18n
 from ui.admin.board_grid import BoardGrid
 from ui.admin.pages import AdminContext
 from ui.tasks import Failure, Task, run_task
-from ui.widgets import TouchButton
+from ui.widgets import TouchButton, muted_label
 from ui.widgets.retranslate import Retranslating
 
 ACTIONS = ("take", "hand_over", "feedback", "note", "complex", "major_dispute", "reply",
@@ -103,9 +103,7 @@ class ComplaintDetail(Retranslating, QWidget):
             button.clicked.connect(lambda _=False, a=action: self.act(a))
             grid.addWidget(button, index // 3, index % 3)
             self.buttons[action] = button
-        self.empty = QLabel()
-        self.empty.setProperty("kind", "muted")
-        self.empty.setWordWrap(True)
+        self.empty = muted_label()
         self.body = QWidget()
         inner = QVBoxLayout(self.body)
         inner.setContentsMargins(0, 0, 0, 0)

@@ -23,7 +23,7 @@ from kiosk.app.complaints import ComplaintInfo, complaint_categories
 from ui import i18n
 from ui.admin.pages import AdminContext
 from ui.tasks import Failure, Task, run_task
-from ui.widgets import TouchButton
+from ui.widgets import TouchButton, choice_button
 from ui.widgets.retranslate import Retranslating
 
 COLUMNS = 3
@@ -52,10 +52,7 @@ class NewComplaint(Retranslating, QFrame):
         self.categories = complaint_categories()
         self.category_buttons: dict[str, TouchButton] = {}
         for index, kind in enumerate(self.categories):
-            button = TouchButton(kind="choice")
-            button.setObjectName(f"new-category-{kind.code}")
-            button.setCheckable(True)
-            button.clicked.connect(lambda _=False, c=kind.code: self.choose(c))
+            button = choice_button(f"new-category-{kind.code}", self.choose, kind.code)
             grid.addWidget(button, index // COLUMNS, index % COLUMNS)
             self.category_buttons[kind.code] = button
         self.text = QPlainTextEdit()

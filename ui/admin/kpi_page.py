@@ -31,7 +31,7 @@ from ui.admin.kpi_table import KpiTable, row_name
 from ui.admin.pages import AdminContext
 from ui.admin.period_page import PeriodPage
 from ui.tasks import Failure, run_task
-from ui.widgets import TouchButton
+from ui.widgets import TouchButton, choice_button
 
 BREAKDOWNS = ("day", "service", "counter", "staff")
 SUMMARY = ("issued", "served", "wait_avg_s", "wait_p90_min", "within_target_rate",
@@ -75,11 +75,8 @@ class KpiPage(PeriodPage):
         self.by_group = QButtonGroup(self)
         self.by_buttons: dict[str, TouchButton] = {}
         for key in BREAKDOWNS:
-            button = TouchButton(kind="choice")
-            button.setObjectName(f"kpi-by-{key}")
-            button.setCheckable(True)
+            button = choice_button(f"kpi-by-{key}", self.set_breakdown, key)
             button.setChecked(key == self.breakdown)
-            button.clicked.connect(lambda _=False, k=key: self.set_breakdown(k))
             self.by_group.addButton(button)
             self.by_buttons[key] = button
             row.addWidget(button)

@@ -10,7 +10,7 @@ from PySide6.QtCore import QDate, QObject, Signal
 from PySide6.QtWidgets import QButtonGroup, QDateEdit, QHBoxLayout, QLabel, QWidget
 
 from kiosk.reports.periods import Period
-from ui.widgets import TouchButton
+from ui.widgets import TouchButton, choice_button
 from ui.widgets.retranslate import Retranslating
 
 RANGE_DAYS = 30
@@ -50,10 +50,7 @@ class PeriodPicker(Retranslating, QWidget):
         self.group = QButtonGroup(self)
         self.kind_buttons: dict[str, TouchButton] = {}
         for kind in kinds:
-            button = TouchButton(kind="choice")
-            button.setObjectName(f"period-{kind}")
-            button.setCheckable(True)
-            button.clicked.connect(lambda _=False, k=kind: self.set_kind(k))
+            button = choice_button(f"period-{kind}", self.set_kind, kind)
             self.group.addButton(button)
             self.kind_buttons[kind] = button
             layout.addWidget(button)

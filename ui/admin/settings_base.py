@@ -39,7 +39,7 @@ from kiosk.branch.settings import FieldProblem
 from ui import i18n
 from ui.admin.pages import AdminContext, AdminPage
 from ui.tasks import Failure, Task, run_task
-from ui.widgets import TouchButton, scroll_area
+from ui.widgets import TouchButton, muted_label, scroll_area
 
 CONTEXT = "SettingsPage"
 
@@ -94,9 +94,7 @@ class SettingsPage(AdminPage):
         self.form = QVBoxLayout(body)
         self.form.setContentsMargins(24, 16, 24, 24)
         self.form.setSpacing(12)
-        self.intro = QLabel()
-        self.intro.setProperty("kind", "muted")
-        self.intro.setWordWrap(True)
+        self.intro = muted_label()
         self.form.addWidget(self.intro)
         self.build(self.form)
         self.form.addStretch(1)
@@ -108,9 +106,7 @@ class SettingsPage(AdminPage):
         row.setContentsMargins(24, 8, 24, 8)
         self.problem = make_error_label(f"{self.name}-problem")
         row.addWidget(self.problem, 1)
-        self.status = QLabel()
-        self.status.setProperty("kind", "muted")
-        self.status.setWordWrap(True)
+        self.status = muted_label()
         row.addWidget(self.status, 1)
         self.undo_button = TouchButton()
         self.undo_button.setObjectName(f"{self.name}-undo")

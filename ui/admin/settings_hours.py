@@ -7,11 +7,12 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QVBoxLayout
 
 from kiosk.app.admin_settings import SettingsView, save_hours
 from kiosk.branch.export import WEEKDAYS
 from ui.admin.settings_base import SettingsPage
+from ui.widgets import grid_widget
 
 
 class HoursSettingsPage(SettingsPage):
@@ -20,9 +21,7 @@ class HoursSettingsPage(SettingsPage):
     name = "hours"
 
     def build(self, form: QVBoxLayout) -> None:
-        host = QWidget()
-        grid = QGridLayout(host)
-        grid.setContentsMargins(0, 0, 0, 0)
+        host, grid = grid_widget()
         grid.setHorizontalSpacing(16)
         self.header = [QLabel() for _ in range(2)]
         for column, label in enumerate(self.header, 2):

@@ -7,10 +7,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QVBoxLayout
 
 from kiosk.app.admin_settings import SettingsView, save_values
 from ui.admin.settings_base import SettingsPage
+from ui.widgets import grid_widget, muted_label
 
 SCREEN = ("zh_CN", "en")
 VOICE = (("zh", "en"), ("en", "zh"), ("zh",), ("en",))
@@ -22,9 +23,7 @@ class LanguageSettingsPage(SettingsPage):
     name = "language"
 
     def build(self, form: QVBoxLayout) -> None:
-        host = QWidget()
-        grid = QGridLayout(host)
-        grid.setContentsMargins(0, 0, 0, 0)
+        host, grid = grid_widget()
         self.start_language, self.voice = QComboBox(), QComboBox()
         self.start_language.setObjectName("language-screen")
         self.voice.setObjectName("language-voice")
@@ -46,9 +45,7 @@ class LanguageSettingsPage(SettingsPage):
             grid.addWidget(self.error_label(where), 2 * row + 1, 1)
         grid.setColumnStretch(1, 1)
         form.addWidget(host)
-        self.note = QLabel()
-        self.note.setProperty("kind", "muted")
-        self.note.setWordWrap(True)
+        self.note = muted_label()
         form.addWidget(self.note)
 
     def fill(self, view: SettingsView) -> None:

@@ -7,10 +7,11 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout
 
 from kiosk.app.admin_settings import SettingsView, save_values
 from ui.admin.settings_base import SettingsPage
+from ui.widgets import grid_widget, muted_label
 
 KEY = "personal_data_retention_days"
 
@@ -21,9 +22,7 @@ class RetentionSettingsPage(SettingsPage):
     name = "retention"
 
     def build(self, form: QVBoxLayout) -> None:
-        host = QWidget()
-        grid = QGridLayout(host)
-        grid.setContentsMargins(0, 0, 0, 0)
+        host, grid = grid_widget()
         self.label = QLabel()
         self.days = QLineEdit()
         self.days.setObjectName("retention-days")
@@ -36,9 +35,7 @@ class RetentionSettingsPage(SettingsPage):
         grid.addWidget(self.error_label(f"settings.{KEY}"), 1, 1, 1, 2)
         grid.setColumnStretch(3, 1)
         form.addWidget(host)
-        self.note = QLabel()
-        self.note.setProperty("kind", "muted")
-        self.note.setWordWrap(True)
+        self.note = muted_label()
         form.addWidget(self.note)
 
     def fill(self, view: SettingsView) -> None:

@@ -10,7 +10,6 @@ from typing import Any
 
 from PySide6.QtWidgets import (
     QCheckBox,
-    QGridLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.app.admin_settings import SettingsView, save_values
 from ui.admin.settings_base import SettingsPage
+from ui.widgets import grid_widget
 
 GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("queue", ("recall_limit", "ticket_print_expiry_min", "customer_idle_seconds",
@@ -45,9 +45,7 @@ class RulesSettingsPage(SettingsPage):
         self.titles: dict[str, QLabel] = {}
         self.labels: dict[str, QLabel] = {}
         self.inputs: dict[str, QWidget] = {}
-        host = QWidget()  # one grid, so every group's fields line up
-        grid = QGridLayout(host)
-        grid.setContentsMargins(0, 0, 0, 0)
+        host, grid = grid_widget()  # one grid, so every group's fields line up
         row = 0
         for group, keys in GROUPS:
             title = QLabel()

@@ -11,18 +11,16 @@ from typing import Any
 
 from PySide6.QtWidgets import (
     QCheckBox,
-    QGridLayout,
     QLabel,
     QLineEdit,
     QVBoxLayout,
-    QWidget,
 )
 
 from kiosk.app.admin_settings import ServiceSetting, SettingsView, save_services
 from ui import i18n
 from ui.admin.settings_base import SettingsPage
 from ui.admin.settings_rows import RowPicker
-from ui.widgets import TouchButton
+from ui.widgets import TouchButton, grid_widget
 
 TEXT_FIELDS = ("code", "prefix", "name_zh", "name_en", "target_wait_min",
                "target_handle_min", "daily_cap", "hours")
@@ -49,9 +47,7 @@ class ServicesSettingsPage(SettingsPage):
         left.addWidget(self.add_button)
         left.addStretch(1)
         body.addLayout(left, 1)
-        host = QWidget()
-        grid = QGridLayout(host)
-        grid.setContentsMargins(0, 0, 0, 0)
+        host, grid = grid_widget()
         self.labels: dict[str, QLabel] = {}
         self.fields: dict[str, QLineEdit] = {}
         for row, key in enumerate(TEXT_FIELDS):

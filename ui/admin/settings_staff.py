@@ -10,12 +10,10 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QVBoxLayout,
-    QWidget,
 )
 
 from kiosk.app import staff as staff_app
@@ -24,7 +22,7 @@ from kiosk.staff.permissions import ROLE_NAMES
 from ui import i18n
 from ui.admin.settings_base import SettingsPage
 from ui.admin.settings_rows import RowPicker
-from ui.widgets import TouchButton
+from ui.widgets import TouchButton, grid_widget
 
 ROLES = tuple(ROLE_NAMES)
 
@@ -62,9 +60,7 @@ class StaffSettingsPage(SettingsPage):
         left.addWidget(self.new_button)
         left.addStretch(1)
         body.addLayout(left, 1)
-        host = QWidget()
-        grid = QGridLayout(host)
-        grid.setContentsMargins(0, 0, 0, 0)
+        host, grid = grid_widget()
         self.title = QLabel()
         self.title.setProperty("kind", "section")
         self.title.setObjectName("staff-title")

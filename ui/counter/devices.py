@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
 from ui import i18n
 from ui.counter.controller import CounterDesk
 from ui.shell import Screen
-from ui.widgets import TouchButton, scrolled_body
+from ui.widgets import TouchButton, muted_label, scrolled_body
 
 
 class DevicesScreen(Screen):
@@ -32,9 +32,7 @@ class DevicesScreen(Screen):
         self.logout_button.clicked.connect(lambda: self.desk.end_session())
         top.addWidget(self.title, 1)
         top.addWidget(self.logout_button)
-        self.note = QLabel()
-        self.note.setProperty("kind", "muted")
-        self.note.setWordWrap(True)
+        self.note = muted_label()
         self.alerts = QLabel()
         self.alerts.setObjectName("device-alerts")
         self.alerts.setWordWrap(True)

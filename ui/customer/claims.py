@@ -33,7 +33,7 @@ from ui.customer.page import Page
 from ui.customer.states import State
 from ui.customer.widgets import ChoiceButton, TileButton, pick
 from ui.tasks import Failure, run_task
-from ui.widgets import TouchButton
+from ui.widgets import TouchButton, muted_label
 
 ORIGINAL = {"O": ("原件", "original"), "C": ("复印件", "copy"),
             "O*": ("原件核对后留复印件", "original shown, copy kept")}
@@ -218,9 +218,7 @@ class ClaimDocumentsScreen(Page):
             box = QCheckBox()
             box.setObjectName(f"doc-{document.code}")
             box.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
-            hint = QLabel()
-            hint.setProperty("kind", "muted")
-            hint.setWordWrap(True)
+            hint = muted_label()
             row = QWidget()
             row_layout = QVBoxLayout(row)
             row_layout.setContentsMargins(0, 4, 0, 4)

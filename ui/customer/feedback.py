@@ -34,7 +34,7 @@ from ui.customer.page import Page
 from ui.customer.states import State
 from ui.customer.widgets import ChoiceButton, pick
 from ui.tasks import Failure, run_task
-from ui.widgets import TouchButton
+from ui.widgets import TouchButton, muted_label
 
 PHONE_MAX = 20
 
@@ -77,9 +77,7 @@ class FeedbackScreen(Page):
         self.consent = QCheckBox()
         self.consent.setObjectName("feedback-consent")
         self.consent.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
-        self.consent_note = QLabel()
-        self.consent_note.setProperty("kind", "muted")
-        self.consent_note.setWordWrap(True)
+        self.consent_note = muted_label()
         self.problem = QLabel()
         self.problem.setObjectName("feedback-problem")
         self.problem.setProperty("kind", "error")

@@ -32,7 +32,7 @@ from ui.customer.states import State
 from ui.customer.widgets import ChoiceButton, QrView, TileButton, pick
 from ui.shell import Screen
 from ui.tasks import Failure, run_task
-from ui.widgets import TouchButton, scroll_area
+from ui.widgets import TouchButton, muted_label, scroll_area
 
 REFRESH_MS = 15_000
 
@@ -78,9 +78,7 @@ class ServicesScreen(Screen):
         care_layout.setContentsMargins(24, 16, 24, 16)
         self.care = ChoiceButton()  # the whole width is the target, not a small box
         self.care.setObjectName("priority-care")
-        self.care_hint = QLabel()
-        self.care_hint.setProperty("kind", "muted")
-        self.care_hint.setWordWrap(True)
+        self.care_hint = muted_label()
         care_layout.addWidget(self.care)
         care_layout.addWidget(self.care_hint)
         self.status = QLabel()

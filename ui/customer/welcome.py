@@ -12,7 +12,7 @@ from ui import i18n, theme
 from ui.customer.states import State
 from ui.customer.widgets import TileButton, pick
 from ui.shell import Screen
-from ui.widgets import TouchButton
+from ui.widgets import TouchButton, muted_label
 
 ENTRIES = (State.SERVICES, State.CLAIM_TYPE, State.FEEDBACK, State.INFO)
 
@@ -55,9 +55,7 @@ class WelcomeScreen(Screen):
         self.large_button = TouchButton(kind="choice")
         self.large_button.setObjectName("large-text")
         self.large_button.setCheckable(True)
-        self.hotline_label = QLabel()
-        self.hotline_label.setProperty("kind", "muted")
-        self.hotline_label.setWordWrap(True)
+        self.hotline_label = muted_label()
         self.hotline_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         bottom.addWidget(self.language_button)
         bottom.addWidget(self.large_button)

@@ -17,7 +17,7 @@ from ui.admin.pages import AdminContext, AdminPage
 from ui.setup.checks_view import ChecksView, HealthView
 from ui.setup.ports_view import PortsView
 from ui.setup.station_view import StationView
-from ui.widgets import TouchButton, scroll_area
+from ui.widgets import TouchButton, choice_button, scroll_area
 
 
 class Section(Enum):
@@ -46,10 +46,7 @@ class SetupPage(AdminPage):
         bar.setContentsMargins(24, 12, 24, 0)
         self.buttons: dict[Section, TouchButton] = {}
         for section in Section:
-            button = TouchButton(kind="choice")
-            button.setCheckable(True)
-            button.setObjectName(f"section-{section.value}")
-            button.clicked.connect(lambda _=False, s=section: self.show_section(s))
+            button = choice_button(f"section-{section.value}", self.show_section, section)
             self.buttons[section] = button
             bar.addWidget(button)
         bar.addStretch(1)

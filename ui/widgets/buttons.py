@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QPushButton, QSizePolicy, QWidget
 
 from ui import theme
+
+T = TypeVar("T")
 
 
 class TouchButton(QPushButton):
@@ -50,3 +55,13 @@ class TouchButton(QPushButton):
         self.setProperty("kind", kind)
         self.style().unpolish(self)
         self.style().polish(self)
+
+
+def choice_button(name: str, choose: Callable[[T], object], value: T) -> TouchButton:
+    """A checkable choice (a filter, a period, a category): object name ``name``;
+    ``choose(value)`` runs when it is clicked."""
+    button = TouchButton(kind="choice")
+    button.setObjectName(name)
+    button.setCheckable(True)
+    button.clicked.connect(lambda _=False: choose(value))
+    return button

@@ -1,10 +1,18 @@
 """Layout pieces every screen uses: a body that scrolls when it does not fit (large
 text, a small window, the on-screen keyboard taking the bottom of the screen), a label
-beside its field, something centred in its row."""
+beside its field, something centred in its row, a muted note."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 
 def scroll_area(body: QWidget, *, name: str = "") -> QScrollArea:
@@ -31,6 +39,23 @@ def scrolled_body(outer: QVBoxLayout, *, margins: int = 20) -> QVBoxLayout:
     return inner
 
 
+def grid_widget() -> tuple[QWidget, QGridLayout]:
+    """A widget holding a grid without margins (a settings form's labels and fields):
+    the widget to place, the grid to fill."""
+    host = QWidget()
+    grid = QGridLayout(host)
+    grid.setContentsMargins(0, 0, 0, 0)
+    return host, grid
+
+
+def muted_label() -> QLabel:
+    """A label for a note or a status line: the muted style, wrapping its text."""
+    label = QLabel()
+    label.setProperty("kind", "muted")
+    label.setWordWrap(True)
+    return label
+
+
 def labelled(label: QLabel, field: QWidget) -> QHBoxLayout:
     """``label`` beside ``field`` (the field takes the room left)."""
     row = QHBoxLayout()
@@ -49,4 +74,4 @@ def centred(*widgets: QWidget) -> QHBoxLayout:
     return row
 
 
-__all__ = ["centred", "labelled", "scroll_area", "scrolled_body"]
+__all__ = ["centred", "grid_widget", "labelled", "muted_label", "scroll_area", "scrolled_body"]

@@ -22,7 +22,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from ui.tasks import Failure, run_task
-from ui.widgets.layouts import centred, labelled
+from ui.widgets.layouts import centred, labelled, muted_label
 from ui.widgets.pinpad import PinPad
 from ui.widgets.retranslate import Retranslating
 
@@ -55,9 +55,7 @@ class LoginForm(Retranslating, QWidget):
         self.title = QLabel()
         self.title.setProperty("kind", "title")
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.hint = QLabel()
-        self.hint.setProperty("kind", "muted")
-        self.hint.setWordWrap(True)
+        self.hint = muted_label()
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.number_label = QLabel()
         self.number = QLineEdit()
