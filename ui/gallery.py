@@ -17,14 +17,13 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QVBoxLayout,
-    QWidget,
 )
 
 from kiosk.errors import RuleRefused
 from ui import i18n, theme
 from ui.shell import Screen, Shell
 from ui.tasks import Failure
-from ui.widgets import PinPad, TouchButton, centred, muted_label, scroll_area
+from ui.widgets import PinPad, TouchButton, centred, muted_label, scrolled_body
 
 
 class GalleryState(Enum):
@@ -104,10 +103,8 @@ class ButtonsPage(Screen):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.add_header(layout)
-        body = QWidget()
-        inner = QVBoxLayout(body)
-        inner.setContentsMargins(48, 32, 48, 32)
-        inner.setSpacing(24)
+        # long pages scroll; the keyboard scrolls the field into view
+        inner = scrolled_body(layout, margins=48, top=32, bottom=32, spacing=24)
         row = QGridLayout()  # two columns: fits portrait and large text
         row.setSpacing(24)
         self.primary = TouchButton(kind="primary")
@@ -128,8 +125,6 @@ class ButtonsPage(Screen):
         inner.addWidget(self.check)
         inner.addWidget(self.number)
         inner.addStretch(1)
-        # long pages scroll; the keyboard scrolls the field into view
-        layout.addWidget(scroll_area(body), 1)
         self.retranslate()
 
     def reset(self) -> None:

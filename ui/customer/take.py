@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QVBoxLayout,
-    QWidget,
 )
 
 from kiosk.app import AppContext
@@ -32,7 +31,7 @@ from ui.customer.states import State
 from ui.customer.widgets import ChoiceButton, QrView, TileButton, pick
 from ui.shell import Screen
 from ui.tasks import Failure, run_task
-from ui.widgets import TouchButton, muted_label, scroll_area
+from ui.widgets import TouchButton, muted_label, scrolled_body
 
 REFRESH_MS = 15_000
 
@@ -68,10 +67,7 @@ class ServicesScreen(Screen):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.add_header(layout)
-        body = QWidget()
-        inner = QVBoxLayout(body)
-        inner.setContentsMargins(48, 24, 48, 24)
-        inner.setSpacing(24)
+        inner = scrolled_body(layout, margins=48, top=24, bottom=24, spacing=24)
         care = QFrame()
         care.setProperty("kind", "panel")
         care_layout = QVBoxLayout(care)
@@ -90,7 +86,6 @@ class ServicesScreen(Screen):
         inner.addWidget(self.status)
         inner.addLayout(self.grid)
         inner.addStretch(1)
-        layout.addWidget(scroll_area(body), 1)
         self._refresh = QTimer(self)
         self._refresh.setInterval(REFRESH_MS)
         self._refresh.timeout.connect(self.load)
@@ -229,10 +224,7 @@ class TicketScreen(Screen):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.add_header(layout)
-        body = QWidget()
-        inner = QVBoxLayout(body)
-        inner.setContentsMargins(48, 16, 48, 24)
-        inner.setSpacing(16)
+        inner = scrolled_body(layout, margins=48, top=16, bottom=24, spacing=16)
         self.caption = QLabel()
         self.caption.setProperty("kind", "title")
         self.number = QLabel()
@@ -290,7 +282,6 @@ class TicketScreen(Screen):
         inner.addLayout(top)
         inner.addWidget(self.print_panel)
         inner.addStretch(1)
-        layout.addWidget(scroll_area(body), 1)
         layout.addLayout(buttons)  # outside the scroll: Done is always in reach
         self.read_button.clicked.connect(self.read_aloud)
         self.done_button.clicked.connect(self.home_requested)

@@ -27,14 +27,15 @@ def scroll_area(body: QWidget, *, name: str = "") -> QScrollArea:
     return area
 
 
-def scrolled_body(outer: QVBoxLayout, *, margins: int = 20) -> QVBoxLayout:
+def scrolled_body(outer: QVBoxLayout, *, margins: int = 20, top: int = 12, bottom: int = 12,
+                  spacing: int = 12) -> QVBoxLayout:
     """A layout inside a scroll area that fills ``outer``: the counter terminal's
     compact window (640 px wide, as little as 800 high) and large text never cut a
-    screen off; at the normal size nothing scrolls."""
+    screen off; at the normal size nothing scrolls. ``margins`` left and right."""
     body = QWidget()
     inner = QVBoxLayout(body)
-    inner.setContentsMargins(margins, 12, margins, 12)
-    inner.setSpacing(12)
+    inner.setContentsMargins(margins, top, margins, bottom)
+    inner.setSpacing(spacing)
     outer.addWidget(scroll_area(body), 1)
     return inner
 
