@@ -1,6 +1,6 @@
 """What the benchmarks share: the Monday morning they run at, the cache of seeded
 databases, a branch whose services never run out of tickets, percentiles, timing a
-call, and running the ``kiosk`` command.
+call, running the ``kiosk`` command, and a throw-away PostgreSQL server.
 
 Imported as ``bench.common`` by the scripts, after they put the repository root on
 ``sys.path``."""
@@ -11,12 +11,17 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.branch.settings import BranchConfig, default_config
+
+if TYPE_CHECKING:
+    from tests.pg import PostgresServer
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY_10AM = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 10:00 in Shanghai
@@ -52,3 +57,17 @@ def kiosk(url: str, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.run([sys.executable, "-m", "kiosk", "--db", url, *args],
                           capture_output=True, text=True, env=env, check=True, timeout=7200)
+
+
+@contextmanager
+def postgres() -> Iterator[PostgresServer]:
+    """A throw-away PostgreSQL server (``tests/pg.py``), stopped when the block ends.
+    Imported here, not at the top: ``--skip-postgres`` runs need no PostgreSQL."""
+    from tests.pg import PostgresServer
+
+    server = PostgresServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

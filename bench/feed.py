@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import Engine, func, select, text  # noqa: E402
 
-from bench.common import CACHE, TODAY_10AM, big_branch, percentile  # noqa: E402
+from bench.common import CACHE, TODAY_10AM, big_branch, percentile, postgres  # noqa: E402
 from kiosk.db import make_engine, unit_of_work  # noqa: E402
 from kiosk.migrate import ensure_ready  # noqa: E402
 from kiosk.models import Ticket, TicketEvent  # noqa: E402
@@ -250,17 +250,11 @@ def main() -> None:
         run("SQLite", f"sqlite:///{tmp / 'feed.db'}", f"sqlite:///{tmp / 'history.db'}",
             args, CACHE / f"feed-history-{args.history_days}d.db")
         if not args.skip_postgres:
-            from tests.pg import PostgresServer
-
-            server = PostgresServer()
-            server.start()
-            try:
+            with postgres() as server:
                 run("PostgreSQL", server.create_database(), server.create_database(), args,
                     None)
                 for name, samples in trigger_cost(server.create_database).items():
                     print(f"  take, {name:<22} {summary(samples)}")
-            finally:
-                server.stop()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -42,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import func, insert, select, text  # noqa: E402
 
-from bench.common import CACHE, kiosk, timed  # noqa: E402
+from bench.common import CACHE, kiosk, postgres, timed  # noqa: E402
 from kiosk import clock  # noqa: E402
 from kiosk.app import AppContext  # noqa: E402
 from kiosk.app.report_files import write_report  # noqa: E402
@@ -202,16 +202,10 @@ def main() -> None:
         measure("SQLite", f"sqlite:///{fresh}", args.days, args.repeat, draw=True)
         fresh.unlink()
     if not args.skip_postgres:
-        from tests.pg import PostgresServer
-
-        server = PostgresServer()
-        server.start()
-        try:
+        with postgres() as server:
             url = server.create_database()
             copy_history(cached, url)
             measure("PostgreSQL", url, args.days, args.repeat)
-        finally:
-            server.stop()
     print(f"load average after: {os.getloadavg()[0]:.1f}")
 
 

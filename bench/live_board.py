@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import Engine, func, select  # noqa: E402
 
-from bench.common import CACHE, TODAY_10AM, big_branch, percentile  # noqa: E402
+from bench.common import CACHE, TODAY_10AM, big_branch, percentile, postgres  # noqa: E402
 from kiosk.app import AppContext  # noqa: E402
 from kiosk.app.live_board import live_board  # noqa: E402
 from kiosk.db import make_engine, unit_of_work  # noqa: E402
@@ -169,14 +169,8 @@ def main() -> None:
         run("SQLite", f"sqlite:///{tmp / 'board.db'}", args,
             CACHE / f"board-history-{args.days}d.db")
         if not args.skip_postgres:
-            from tests.pg import PostgresServer
-
-            server = PostgresServer()
-            server.start()
-            try:
+            with postgres() as server:
                 run("PostgreSQL", server.create_database(), args, None)
-            finally:
-                server.stop()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

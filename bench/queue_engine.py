@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import Engine, func, select  # noqa: E402
 
-from bench.common import CACHE, TODAY_10AM, big_branch, percentile  # noqa: E402
+from bench.common import CACHE, TODAY_10AM, big_branch, percentile, postgres  # noqa: E402
 from kiosk.db import make_engine, unit_of_work  # noqa: E402
 from kiosk.migrate import ensure_ready  # noqa: E402
 from kiosk.models import Ticket  # noqa: E402
@@ -152,17 +152,11 @@ def main() -> None:
         sqlite_tp = throughput(f"sqlite:///{tmp / 'tp.db'}")
         print(f"  SQLite      {sqlite_tp:7.0f} tickets/s")
         if not args.skip_postgres:
-            from tests.pg import PostgresServer
-
-            server = PostgresServer()
-            server.start()
-            try:
+            with postgres() as server:
                 print(f"  PostgreSQL  {throughput(server.create_database()):7.0f} tickets/s")
                 engine = prepare(server.create_database(), 0)
                 report("PostgreSQL empty", latencies(engine, args.ops))
                 engine.dispose()
-            finally:
-                server.stop()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

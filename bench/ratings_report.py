@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import func, insert, select  # noqa: E402
 
-from bench.common import CACHE, kiosk, timed  # noqa: E402
+from bench.common import CACHE, kiosk, postgres, timed  # noqa: E402
 from kiosk import clock  # noqa: E402
 from kiosk.branch.info import load_branch  # noqa: E402
 from kiosk.db import make_engine, unit_of_work  # noqa: E402
@@ -125,19 +125,13 @@ def main() -> None:
             shutil.move(work, cached)
         measure("SQLite", f"sqlite:///{cached}", args.days, args.repeat)
     if not args.skip_postgres:
-        from tests.pg import PostgresServer
-
-        server = PostgresServer()
-        server.start()
-        try:
+        with postgres() as server:
             url = server.create_database()
             if args.postgres_from_sqlite:
                 copy_ratings(CACHE / f"ratings-{args.days}d.db", url)
             else:
                 seed(url, args.days)
             measure("PostgreSQL", url, args.days, args.repeat)
-        finally:
-            server.stop()
     print(f"load average after: {os.getloadavg()[0]:.1f}")
 
 

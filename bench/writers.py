@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import kiosk.db  # noqa: E402
-from bench.common import TODAY_10AM, percentile  # noqa: E402
+from bench.common import TODAY_10AM, percentile, postgres  # noqa: E402
 from kiosk.branch.settings import default_config  # noqa: E402
 from kiosk.db import make_engine, unit_of_work  # noqa: E402
 from kiosk.migrate import ensure_ready  # noqa: E402
@@ -124,16 +124,10 @@ def main() -> None:
             show(f"SQLite ({how}) run {n}",
                  run(f"sqlite:///{tmp}/w.db", args.writers, args.takes, args.without_lock_file))
     if not args.skip_postgres:
-        from tests.pg import PostgresServer
-
-        server = PostgresServer()
-        server.start()
-        try:
+        with postgres() as server:
             for n in range(1, args.runs + 1):
                 show(f"PostgreSQL run {n}",
                      run(server.create_database(), args.writers, args.takes, False))
-        finally:
-            server.stop()
 
 
 if __name__ == "__main__":
