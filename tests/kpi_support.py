@@ -24,9 +24,12 @@ from kiosk.db import unit_of_work
 from kiosk.feedback.ratings import rate_on_screen, record_unsolicited
 from kiosk.models import Rating, Service, Ticket, TicketEvent
 from kiosk.queue.lobby import Lobby
+from kiosk.seed import seed_history
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 DIMENSIONS = ("day", "service", "counter", "staff")
+PHONE = "13812345678"
+"""A customer's phone number that :func:`report_history` types into free text."""
 
 
 def whole_seconds(instant: datetime) -> int:
@@ -198,3 +201,16 @@ def morning(engine: Engine, start: datetime) -> None:
         rate_on_screen(session, branch, "D002", "dissatisfied", at=start + timedelta(minutes=50))
         rate_on_screen(session, branch, "E001", "none", at=start + timedelta(minutes=50))
         record_unsolicited(session, branch, 4, "very_satisfied", at=start + timedelta(minutes=51))
+
+
+def report_history(engine: Engine, now: datetime) -> None:
+    """Three days of seed-demo history before ``now``, rated, then :func:`morning` from
+    ``now``; an hour later a cancellation whose reason holds :data:`PHONE` (free text
+    staff may type), which no report may show."""
+    seed_history(engine, days=3, seed=2, now=now)
+    with unit_of_work(engine, write=True) as session:
+        rate_history(session, load_branch(session), now.date())
+    morning(engine, now)
+    with unit_of_work(engine, write=True) as session:
+        lobby = Lobby(session, now=now + timedelta(hours=1))
+        lobby.cancel(lobby.take("enquiry").number, reason=f"客户来电 {PHONE} 改约")

@@ -28,31 +28,21 @@ from kiosk.db import make_engine, unit_of_work
 from kiosk.migrate import ensure_ready
 from kiosk.models import AuditEntry, KpiRollup
 from kiosk.privacy.masking import find_unmasked
-from kiosk.queue.lobby import Lobby
 from kiosk.reports.periods import Period
-from kiosk.seed import seed_history
 from kiosk.staff.permissions import NotPermitted, StaffSession
 from tests.conftest import MONDAY_10AM, copy_sqlite, migrated_copy
-from tests.kpi_support import count, expected_row, morning, rate_history
+from tests.kpi_support import count, expected_row, report_history
 
 T = MONDAY_10AM
 TODAY = T.date()
 NOW = T + timedelta(hours=2)
-PHONE = "13812345678"
 Kiosk = Callable[..., tuple[int, Any, str, str]]
 
 
 def _history(url: str) -> None:
     engine = make_engine(url)
     ensure_ready(engine)
-    seed_history(engine, days=3, seed=2, now=T)
-    with unit_of_work(engine, write=True) as session:
-        rate_history(session, load_branch(session), TODAY)
-    morning(engine, T)
-    with unit_of_work(engine, write=True) as session:
-        lobby = Lobby(session, now=T + timedelta(hours=1))
-        # free text staff may type: a phone no report may show
-        lobby.cancel(lobby.take("enquiry").number, reason=f"客户来电 {PHONE} 改约")
+    report_history(engine, T)
     engine.dispose()
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import subprocess
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -16,20 +15,17 @@ from sqlalchemy import Engine
 from kiosk.branch.info import load_branch
 from kiosk.db import unit_of_work
 from kiosk.privacy.masking import find_unmasked
-from kiosk.queue.lobby import Lobby
 from kiosk.reports.content import ReportContent
 from kiosk.reports.csvfile import FIELDS, report_csv
 from kiosk.reports.kpi import compute
 from kiosk.reports.labels import load_names
 from kiosk.reports.pdf import report_pdf
 from kiosk.reports.periods import Period
-from kiosk.seed import seed_history
 from tests.conftest import MONDAY_10AM
-from tests.kpi_support import morning, rate_history
+from tests.kpi_support import PHONE, report_history
 
 T = MONDAY_10AM
 TODAY = T.date()
-PHONE = "13812345678"
 
 
 @pytest.fixture
@@ -37,13 +33,7 @@ def branch_day(engine: Engine) -> Engine:
     """Three days of seed-demo history, rated, and Monday morning's queue actions; a
     customer's phone number typed into a cancellation reason (free text staff may
     type), which no report may show."""
-    seed_history(engine, days=3, seed=2, now=T)
-    with unit_of_work(engine, write=True) as session:
-        rate_history(session, load_branch(session), TODAY)
-    morning(engine, T)
-    with unit_of_work(engine, write=True) as session:
-        lobby = Lobby(session, now=T + timedelta(hours=1))
-        lobby.cancel(lobby.take("enquiry").number, reason=f"客户来电 {PHONE} 改约")
+    report_history(engine, T)
     return engine
 
 

@@ -27,11 +27,9 @@ from kiosk.app.staff import add_staff, console
 from kiosk.branch.info import load_branch
 from kiosk.db import unit_of_work
 from kiosk.privacy.masking import find_unmasked
-from kiosk.queue.lobby import Lobby
 from kiosk.reports.periods import Period
-from kiosk.seed import seed_history
 from tests.conftest import MONDAY_10AM
-from tests.kpi_support import count, morning, rate_history
+from tests.kpi_support import count, report_history
 from tests.ui.admin_support import admin_window, session
 from ui import i18n
 from ui.admin.kpi_page import KpiPage
@@ -40,19 +38,12 @@ from ui.admin.report_page import ReportPage
 
 T = MONDAY_10AM
 TODAY = T.date()
-PHONE = "13812345678"
 WAIT_MS = 60_000  # a generous bound on a loaded machine; nothing here is a timing check
 
 
 @pytest.fixture
 def app(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> AppContext:
-    seed_history(engine, days=3, seed=2, now=T)
-    with unit_of_work(engine, write=True) as s:
-        rate_history(s, load_branch(s), TODAY)
-    morning(engine, T)
-    with unit_of_work(engine, write=True) as s:
-        lobby = Lobby(s, now=T + timedelta(hours=1))
-        lobby.cancel(lobby.take("enquiry").number, reason=f"客户来电 {PHONE} 改约")
+    report_history(engine, T)
     monkeypatch.setenv("KIOSK_NOW", (T + timedelta(hours=2)).isoformat())
     context = AppContext(engine, "ADMIN")
     me = session()
