@@ -65,9 +65,5 @@ def postgres() -> Iterator[PostgresServer]:
     Imported here, not at the top: ``--skip-postgres`` runs need no PostgreSQL."""
     from tests.pg import PostgresServer
 
-    server = PostgresServer()
-    server.start()
-    try:
+    with PostgresServer() as server:
         yield server
-    finally:
-        server.stop()

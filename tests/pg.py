@@ -47,6 +47,14 @@ class PostgresServer:
             argv = ["runuser", "-u", "postgres", "--", *argv]
         subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
+    def __enter__(self) -> PostgresServer:
+        """``with PostgresServer() as server:`` starts it, and stops it at the end."""
+        self.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
+
     def start(self) -> None:
         if self.as_root:
             shutil.chown(self.root, "postgres")
