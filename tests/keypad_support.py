@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 
@@ -60,9 +61,10 @@ def no_thread_left() -> Iterator[None]:
 
 
 @pytest.fixture
-def keypads(no_thread_left: None) -> Iterator[FakeKeypadBus]:
-    """Keypads 1, 2 and 3 on a pty (keypad 1's power-on restart flag still set)."""
-    bus = FakeKeypadBus([1, 2, 3])
+def keypads(no_thread_left: None, tmp_path: Path) -> Iterator[FakeKeypadBus]:
+    """Keypads 1, 2 and 3 on a pty (keypad 1's power-on restart flag still set), also
+    reachable by their ``link``, which an unplug removes."""
+    bus = FakeKeypadBus([1, 2, 3], link=tmp_path / "keypads")
     bus.start()
     yield bus
     bus.stop()

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
+import pytest
+
 from printers.kp1 import codec as kp1
 from printers.kp1.codec import Command, Frame, KeyEvent, KeypadState
+from printers.kp1.link import LineFailure, SerialLine
 from printers.simulators.keypad import SimulatedKeypad
 from printers.simulators.keypad_bus import FakeKeypadBus, parse_key, run_line
 from tests.keypad_support import keypads, no_thread_left
@@ -99,7 +104,7 @@ def test_naks_for_unknown_command_bad_length_and_unknown_event() -> None:
 
 
 def test_set_addr_broadcast_moves_the_matching_keypad(keypads: FakeKeypadBus) -> None:
-    from printers.kp1.link import Kp1Link, SerialLine
+    from printers.kp1.link import Kp1Link
 
     line = SerialLine(keypads.path)
     line.open()
@@ -119,3 +124,14 @@ def test_console_lines_press_keys_and_inject_faults(keypads: FakeKeypadBus) -> N
     assert keypads.state(2)["pending"] == 2
     assert keypads.state(3)["flags"] & kp1.FLAG_VOICE_FAULT
     assert parse_key("0x13") == kp1.KEY_FINISH
+
+
+def test_unplugged_keypads_take_their_link_with_them(keypads: FakeKeypadBus) -> None:
+    """A host that reopens the link after an unplug finds nothing, not the next pty
+    given the freed /dev/pts number (another test worker's device)."""
+    assert keypads.link is not None
+    assert os.path.realpath(keypads.link) == keypads.path
+    keypads.unplug()
+    assert not os.path.lexists(keypads.link)
+    with pytest.raises(LineFailure):
+        SerialLine(str(keypads.link)).open()

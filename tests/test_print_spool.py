@@ -107,6 +107,7 @@ def test_unplug_mid_job_then_replug_prints_the_job_again_once(
     run = printing.run_spool(lobby_engine)
     assert run.error is not None
     assert str(printer.link) in run.error.bilingual()
+    assert not os.path.lexists(printer.link)  # unplugged: udev took its name away
     assert printer.jobs == []
     assert set(states(lobby_engine).values()) == {"queued"}
     printer.replug()  # a new pty; the by-path style symlink follows it
@@ -115,6 +116,23 @@ def test_unplug_mid_job_then_replug_prints_the_job_again_once(
     assert printer.wait_for(lambda p: len(p.jobs) == 2)
     assert printed_numbers(printer) == numbers
     assert printing.run_spool(lobby_engine).printed == []
+
+
+def test_an_unplugged_printer_takes_its_link_with_it_until_replugged(
+        lobby_engine: Engine, printer: FakePrinter) -> None:
+    """The spool keeps trying the port it was given: by the link, after an unplug it
+    finds nothing, not the next pty given the freed /dev/pts number."""
+    number = take(lobby_engine)
+    printer.unplug()
+    assert printer.link is not None
+    assert not os.path.lexists(printer.link)
+    run = printing.run_spool(lobby_engine)
+    assert run.error is not None
+    assert str(printer.link) in run.error.bilingual()
+    printer.replug()
+    assert os.path.realpath(printer.link) == printer.path
+    assert printing.run_spool(lobby_engine).error is None
+    assert printer.wait_for(lambda p: printed_numbers(p) == [number])
 
 
 def test_a_crash_while_sending_is_resumed_on_restart_after_the_lease(

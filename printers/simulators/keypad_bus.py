@@ -2,8 +2,9 @@
 
 :class:`FakeKeypadBus` puts several :class:`~printers.simulators.keypad.SimulatedKeypad`
 on one pty, as on an RS-485 bus: the host opens :attr:`FakeKeypadBus.path` like any
-serial port. :func:`run_line` is the console and script language of ``kiosk simulate
-keypad``.
+serial port, or its stable ``link`` (a symlink to the pty, removed by
+:meth:`FakeKeypadBus.unplug`: see ``pty_link``). :func:`run_line` is the console and
+script language of ``kiosk simulate keypad``.
 
 In-process use (the demo, tests)::
 
@@ -33,21 +34,25 @@ import threading
 import time
 import tty
 from collections import deque
+from pathlib import Path
 
 from printers.kp1 import codec as kp1
 from printers.kp1.codec import Command, Frame, FrameHunter
 from printers.simulators.keypad import SimulatedKeypad
+from printers.simulators.pty_link import point_link, remove_link
 
 
 class FakeKeypadBus:
     """Keypads at ``addresses`` answering on one pty, served by a thread."""
 
     def __init__(self, addresses: list[int], *, keys: int = 4, baud: int | None = None,
-                 reply_delay_s: float = 0.0, line_baud: int | None = None) -> None:
+                 reply_delay_s: float = 0.0, line_baud: int | None = None,
+                 link: Path | None = None) -> None:
         self.keypads = {a: SimulatedKeypad(a, keys=keys) for a in addresses}
         self.baud = baud
         self.line_baud = line_baud
         self.reply_delay_s = reply_delay_s
+        self.link = link
         self.hunter = FrameHunter()
         self.path = ""
         self._master = -1
@@ -67,6 +72,8 @@ class FakeKeypadBus:
         tty.setraw(self._master)
         tty.setraw(self._slave)
         self.path = os.ttyname(self._slave)
+        if self.link is not None:
+            point_link(self.link, self.path)
         self._stop.clear()
         self._thread = threading.Thread(target=self._serve, name=f"fake-keypads {self.path}",
                                         daemon=True)
@@ -95,8 +102,10 @@ class FakeKeypadBus:
         self.stop()
 
     def unplug(self) -> None:
-        """Close the line as a pulled cable does; the host sees its port fail."""
+        """Close the line as a pulled cable does; the host sees its port fail, and the
+        link goes."""
         self.stop()
+        remove_link(self.link)
 
     # ----- keys and faults (any thread) ---------------------------------------------
 

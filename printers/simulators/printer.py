@@ -10,8 +10,10 @@ nothing: what it receives is counted in :attr:`discarded`); ``silent`` (answers
 nothing, as a printer switched off behind a powered USB adapter).
 
 :meth:`unplug` closes the master side (the app sees exactly what a pulled cable
-gives); :meth:`replug` opens a new pty and, like a udev rule, points the stable
-:attr:`link` symlink at it.
+gives) and, like udev, removes the stable :attr:`link` symlink (so is
+:attr:`unplug_after`); :meth:`replug` opens a new pty and points the link at it.
+Configure a host that outlives an unplug with :attr:`link`, not :attr:`path`: the
+freed ``/dev/pts/N`` may soon be another simulated device's (see ``pty_link``).
 
 In-process use::
 
@@ -38,6 +40,7 @@ from pathlib import Path
 from printers.escpos.builder import status_reply_bytes
 from printers.escpos.decode import Token, Tokenizer, readable, strip_image
 from printers.simulators.keypad_bus import line_speed_matches
+from printers.simulators.pty_link import point_link, remove_link
 
 STATES = ("ok", "paper_out", "cover_open", "offline", "silent")
 MODEL_NAME = 67  # GS I 67: the printer's model name, answered "_" + name + NUL
@@ -107,10 +110,7 @@ class FakePrinter:
         tty.setraw(self._slave)
         self.path = os.ttyname(self._slave)
         if self.link is not None:
-            tmp = self.link.with_name(self.link.name + ".new")
-            tmp.unlink(missing_ok=True)
-            tmp.symlink_to(self.path)
-            tmp.replace(self.link)
+            point_link(self.link, self.path)
         self._stop_r, self._stop_w = os.pipe()
         self._tokenizer = Tokenizer()
         self._thread = threading.Thread(target=self._run, name="fake-printer", daemon=True)
@@ -130,8 +130,9 @@ class FakePrinter:
         self._master = self._slave = self._stop_r = self._stop_w = -1
 
     def unplug(self) -> None:
-        """Pull the cable: the master closes, the app's next I/O fails."""
+        """Pull the cable: the master closes, the app's next I/O fails, the link goes."""
         self.stop()
+        remove_link(self.link)
 
     def replug(self) -> None:
         """A new pty (a new device name), the ``link`` symlink moved to it; the printer
@@ -190,6 +191,7 @@ class FakePrinter:
                 self.unplug_after = None
                 os.close(master)
                 self._master = -1
+                remove_link(self.link)
                 with self._cond:
                     self._cond.notify_all()
                 return

@@ -30,8 +30,9 @@ def kiosk_app(sqlite_url: str) -> Iterator[AppContext]:
 
 @pytest.fixture
 def paper(printer: FakePrinter, kiosk_app: AppContext) -> FakePrinter:
-    """The fake receipt printer (on a pty) as the branch's printer."""
-    set_printer(kiosk_app, printer.path, "generic-80", "text")
+    """The fake receipt printer (on a pty) as the branch's printer, by its link: once
+    unplugged, the freed /dev/pts number may be another test worker's device."""
+    set_printer(kiosk_app, str(printer.link), "generic-80", "text")
     return printer
 
 
