@@ -4,7 +4,7 @@ stopped) after the test."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -73,27 +73,42 @@ SAMPLE_PAGES = {
 
 
 @contextmanager
-def shown_admin(qtbot: QtBot, window: AdminWindow) -> Iterator[AdminWindow]:
-    """``window`` shown at 1920x1080; afterwards, once no task is pending, closed."""
-    qtbot.addWidget(window)
-    window.resize(1920, 1080)
-    window.show()
-    try:
-        yield window
-    finally:
+def shown_admin(qtbot: QtBot, window: AdminWindow,
+                before: Callable[[AdminWindow], None] | None = None) -> Iterator[AdminWindow]:
+    """``window`` shown at 1920x1080; afterwards closed once and in order: ``before``
+    (a page left), no task pending, closed for good, its call feed stopped.
+
+    The close is also pytest-qt's ``before_close_func``, whichever comes first: from a
+    fixture, the code after the ``yield`` runs after pytest-qt has closed the window
+    and handed it to ``deleteLater``; waiting there for a read still on its way ran the
+    event loop, which deleted it ("AdminWindow already deleted")."""
+    closed = False
+
+    def close(_: object = None) -> None:
+        nonlocal closed
+        if closed:
+            return
+        closed = True
+        if before is not None:
+            before(window)
         # a read a feed event (or the desk's board read after a logout) started just
         # before the end is delivered, not left over
         qtbot.waitUntil(lambda: not tasks.pending_tasks(), timeout=60_000)
         window.allow_close = True
         window.close()
+        assert window.feed is None
+
+    qtbot.addWidget(window, before_close_func=close)
+    window.resize(1920, 1080)
+    window.show()
+    try:
+        yield window
+    finally:
+        close()
 
 
 @contextmanager
 def admin_window(qtbot: QtBot, app: AppContext, **kwargs: Any) -> Iterator[AdminWindow]:
     """An admin window shown at 1920x1080, closed and its feed stopped afterwards."""
-    window = AdminWindow(app, **kwargs)
-    try:
-        with shown_admin(qtbot, window):
-            yield window
-    finally:
-        assert window.feed is None
+    with shown_admin(qtbot, AdminWindow(app, **kwargs)) as window:
+        yield window

@@ -20,7 +20,7 @@ from printers.escpos.transport import close_all
 from printers.simulators.keypad_bus import FakeKeypadBus
 from printers.simulators.printer import FakePrinter
 from tests.conftest import MONDAY_10AM
-from tests.ui.admin_support import admin_window, session
+from tests.ui.admin_support import admin_window, session, shown_admin
 from ui.admin.pages import reachable_pages
 from ui.admin.window import AdminState, AdminWindow
 from ui.setup.login import SetupLogin
@@ -39,19 +39,15 @@ def app(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppContext]
 
 @pytest.fixture
 def window(qtbot: QtBot, app: AppContext) -> Iterator[AdminWindow]:
-    shown = setup_window(app, login=False)
-    qtbot.addWidget(shown)
-    shown.resize(1920, 1080)
-    shown.show()
-    staff.add_staff(app, staff.console(app), "S9102", "李工", "technician", "246810")
-    shown.start_session(staff.login(app, "S9102", "246810"))
-    yield shown
-    page = shown.desk.page("devices")
-    assert isinstance(page, SetupPage)
-    page.leave()
-    qtbot.wait_until(lambda: not pending_tasks(), timeout=20_000)
-    shown.allow_close = True
-    shown.close()
+    def leave(window: AdminWindow) -> None:
+        page = window.desk.page("devices")
+        assert isinstance(page, SetupPage)
+        page.leave()
+
+    with shown_admin(qtbot, setup_window(app, login=False), before=leave) as shown:
+        staff.add_staff(app, staff.console(app), "S9102", "李工", "technician", "246810")
+        shown.start_session(staff.login(app, "S9102", "246810"))
+        yield shown
 
 
 @pytest.fixture
