@@ -44,6 +44,7 @@ WINDOW_SIZE = "1280x800"
 SCREEN = (1920, 1080)
 WINDOW_TITLE = "^Lobby Kiosk$"
 START_TIMEOUT_S = 90.0
+STOP_S = 15.0  # how long the screens together may take to close before they are killed
 
 Say = Callable[[str], None]
 
@@ -103,16 +104,21 @@ class Screens:
                 return name, code
         return None
 
-    def stop(self) -> None:
+    def stop(self, say: Say) -> None:
+        """SIGTERM to every screen at once, then one shared wait of :data:`STOP_S`
+        (not one per screen: five screens each closing slowly on a loaded machine
+        would add up to minutes); a screen still running then is killed, and said."""
         for process in self.processes.values():
             if process.poll() is None:
                 process.terminate()  # kiosk run quits on SIGTERM like on Ctrl-C
-        for process in self.processes.values():
+        deadline = time.monotonic() + STOP_S
+        for name, process in self.processes.items():
             try:
-                process.wait(timeout=15)
+                process.wait(timeout=max(0.0, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
+                say(f"  the {name} screen did not close within {STOP_S:.0f} s: killed")
                 process.kill()
-                process.wait(timeout=15)
+                process.wait(timeout=STOP_S)
 
     def wait_for_windows(self) -> bool:
         """On the virtual screen: True once every role's window is showing."""
@@ -198,7 +204,7 @@ def run_demo(args: argparse.Namespace, say: Say) -> int:
         printer, keypads = stack.enter_context(simulated_devices(app, counters))
         say(f"  simulated printer on {printer.path}, keypads 1-{len(counters)} on one KP1 bus")
         screens = Screens(url, roles, display, state_dir())
-        stack.callback(screens.stop)
+        stack.callback(screens.stop, say)
         screens.start()
         say(f"  screens: {', '.join(roles)} (logs in {state_dir()}/demo-<role>.log)")
         customers = None

@@ -83,6 +83,26 @@ def read_until(process: subprocess.Popen[str], words: str) -> str:
     raise AssertionError(f"the demo ended before {words!r}:\n{seen}")
 
 
+# A bound on a hang, not a measure: the demo's own waits when it stops (simulated
+# customers 30 s, the screens together 15 s then killed, the keypads' last presses
+# 10 s, each device and the virtual screen a few seconds) add up to less.
+STOP_BOUND_S = 120
+
+
+def stopped_output(process: subprocess.Popen[str], seen: str, tmp_path: Path) -> str:
+    """What the demo printed until it ended; a demo still running after
+    :data:`STOP_BOUND_S` fails the test with its output and what it left running."""
+    try:
+        rest, _ = process.communicate(timeout=STOP_BOUND_S)
+    except subprocess.TimeoutExpired:
+        left = started_by(tmp_path)
+        process.kill()
+        rest, _ = process.communicate()
+        pytest.fail(f"the demo did not stop within {STOP_BOUND_S} s; still running: "
+                    f"{left}\n{seen}{rest}")
+    return str(rest)
+
+
 @pytest.mark.slow
 def test_the_demo_script_on_a_machine_with_no_display(tmp_path: Path) -> None:
     out = tmp_path / "shots"
@@ -110,7 +130,7 @@ def test_ctrl_c_stops_everything_the_demo_started(tmp_path: Path) -> None:
         seen = read_until(process, "Demo running")
         assert len(started_by(tmp_path)) >= 2  # the demo and its customer screen
         process.send_signal(signal.SIGINT)
-        rest, _ = process.communicate(timeout=120)
+        rest = stopped_output(process, seen, tmp_path)
     assert process.returncode == 0, seen + rest
     assert started_by(tmp_path) == []
     assert display_gone(seen, tmp_path)
@@ -132,7 +152,7 @@ def test_a_screen_that_closes_on_a_desktop_stops_the_demo(
         subprocess.run(["xdotool", "search", "--sync", "--onlyvisible", "--pid", pid],
                        env=xvfb.env(), capture_output=True, timeout=90, check=True)
         os.kill(int(pid), signal.SIGTERM)
-        rest, _ = process.communicate(timeout=120)
+        rest = stopped_output(process, seen, tmp_path)
     assert "The customer screen closed (exit 0)" in rest
     assert process.returncode == 0, seen + rest
     assert started_by(tmp_path) == []
