@@ -21,6 +21,13 @@ import pytest
 from sqlalchemy import Engine
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The simulated printer and keypads are threads of a test process, not firmware: on a
+# loaded machine (the suite on four workers beside other work) one sometimes answered
+# after the protocols' waits (ESC/POS status 0.2 s, KP1 50 ms a try) and was taken for
+# a silent device. Three times the waits, in this process and every command it starts;
+# what the tests check does not depend on the figures (a scan keeps the KP1 figure).
+os.environ.setdefault("KIOSK_PRINTER_STATUS_TIMEOUT_S", "0.6")
+os.environ.setdefault("KIOSK_KP1_REPLY_TIMEOUT_S", "0.15")
 
 from kiosk.branch.settings import BranchConfig, apply_config, default_config  # noqa: E402
 from kiosk.db import make_engine, unit_of_work  # noqa: E402

@@ -337,6 +337,6 @@ def test_a_job_that_cannot_be_rendered_goes_back_to_the_queue_naming_the_ticket(
     assert "KIOSK_CJK_FONT" in job.last_error
     resumed = kiosk("print", "run", db=sqlite_url, env=env)  # the font is back
     assert resumed.returncode == 0, resumed.stderr
-    assert printer.wait_for(lambda p: len(p.jobs) == 1)
+    assert printer.wait_for(lambda p: len(p.jobs) == 1), (resumed.stdout, printer.lines)
     assert states(eng) == {"D001": "done"}
     eng.dispose()

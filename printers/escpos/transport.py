@@ -23,6 +23,7 @@ Built on pyserial's ``serial_for_url``, so a device path (``/dev/ttyUSB0``, a
 from __future__ import annotations
 
 import contextlib
+import os
 import termios
 import threading
 import time
@@ -90,15 +91,29 @@ def _segments(data: bytes, chunk: int = 4096) -> Iterator[bytes]:
         yield data[start:]
 
 
+STATUS_WAIT_S = 0.2  # a printer answers DLE EOT within milliseconds
+STATUS_WAIT_ENV = "KIOSK_PRINTER_STATUS_TIMEOUT_S"
+
+
+def status_wait_s() -> float:
+    """How long a link waits for each status reply: :data:`STATUS_WAIT_S`, or
+    ``KIOSK_PRINTER_STATUS_TIMEOUT_S`` for a printer that answers later (a slow USB
+    adapter; a simulated printer, a thread of a busy process: the test suite sets it)."""
+    value = os.environ.get(STATUS_WAIT_ENV)
+    return float(value) if value else STATUS_WAIT_S
+
+
 class PrinterLink:
     """The one writer of a printer port in this process; it takes turns with the
     writers of other processes through the port lock."""
 
     def __init__(self, url: str, profile: PrinterProfile, *,
-                 status_timeout_s: float = 0.2, port_wait_s: float = PORT_WAIT_S) -> None:
+                 status_timeout_s: float | None = None,
+                 port_wait_s: float = PORT_WAIT_S) -> None:
         self.url = url
         self.profile = profile
-        self.status_timeout_s = status_timeout_s
+        self.status_timeout_s = status_wait_s() if status_timeout_s is None \
+            else status_timeout_s
         self._lock = threading.RLock()
         self.port_lock = PortLock(url, port_wait_s)
         self._port: serial.SerialBase | None = None

@@ -54,7 +54,9 @@ def probe_kp1(port: str, bauds: Sequence[int] = KEYPAD_BAUDS,
         line = SerialLine(port, baud)
         line.open()
         try:
-            link = Kp1Link(line, retries=retries)
+            # The spec's reply wait, whatever the configured links wait: a scan tries
+            # every address, and a silent one costs that wait on every try.
+            link = Kp1Link(line, reply_timeout_s=kp1.REPLY_TIMEOUT_S, retries=retries)
             found: list[KeypadAnswer] = []
             for address in addresses:
                 if cancel is not None and cancel.is_set():
