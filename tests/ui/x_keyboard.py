@@ -63,6 +63,26 @@ def type_letters(keyboard: VirtualKeyboard, letters: str, composing: bool) -> No
                     from None
 
 
+def settled_candidates(keyboard: VirtualKeyboard, settle_s: float = 0.3,
+                       timeout_s: float = 20) -> list[tuple[str, QPoint]]:
+    """The word candidates once their list has stopped changing for ``settle_s`` (the
+    event loop running meanwhile), the first one with its text. The list is rebuilt as
+    the Pinyin grows; on a loaded machine a touch at a position read mid-rebuild missed
+    the candidate and nothing was committed."""
+    deadline = time.monotonic() + timeout_s
+    seen: list[tuple[str, QPoint]] = []
+    since = time.monotonic()
+    while True:
+        now = keyboard.candidates()
+        if now != seen:
+            seen, since = now, time.monotonic()
+        elif seen and seen[0][0] and time.monotonic() - since >= settle_s:
+            return seen
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"gave up waiting for the candidates to settle: {seen}")
+        QTest.qWait(20)
+
+
 def _letters(preedit: str) -> str:
     return "".join(ch for ch in preedit if ch.isalpha())
 
@@ -89,9 +109,9 @@ def run(shell: Shell, field: QLineEdit, keyboard: VirtualKeyboard) -> dict[str, 
     result["space"] = shell.keyboard_space.height()
     result["zh_locale"] = keyboard.locale()
     type_letters(keyboard, "nihao", composing=True)
-    wait_for(lambda: bool(keyboard.candidates()), "candidates")
-    result["first_candidate"] = keyboard.candidates()[0][0]
-    touch(keyboard.candidates()[0][1])
+    first, where = settled_candidates(keyboard)[0]
+    result["first_candidate"] = first
+    touch(where)
     wait_for(lambda: field.text() != "", "the candidate to be committed")
     result["after_pinyin"] = field.text()
     i18n.set_language("en")

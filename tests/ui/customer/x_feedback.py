@@ -17,7 +17,7 @@ from PySide6.QtGui import QGuiApplication
 
 from kiosk.app import AppContext
 from kiosk.app.complaints import list_complaints
-from tests.ui.x_keyboard import touch, type_letters, wait_for
+from tests.ui.x_keyboard import settled_candidates, touch, type_letters, wait_for
 from ui import i18n, tasks
 from ui.app import create_app
 from ui.customer.feedback import FeedbackDoneScreen, FeedbackScreen
@@ -56,9 +56,9 @@ def run(window: CustomerWindow, keyboard: VirtualKeyboard, app: AppContext) -> d
     except TimeoutError:
         result["field_above_keyboard"] = False
     type_letters(keyboard, "nihao", composing=True)
-    wait_for(lambda: bool(keyboard.candidates()), "candidates")
-    result["first_candidate"] = keyboard.candidates()[0][0]
-    touch(keyboard.candidates()[0][1])
+    first, where = settled_candidates(keyboard)[0]
+    result["first_candidate"] = first
+    touch(where)
     wait_for(lambda: form.text.toPlainText() != "", "the candidate to be committed")
     result["after_pinyin"] = form.text.toPlainText()
     i18n.set_language("en")
