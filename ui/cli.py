@@ -156,10 +156,23 @@ def handle_run(ctx: Context, args: argparse.Namespace) -> int:
 
     language = args.lang or (branch_language(ctx) if role.purges else "zh_CN")
     app = create_app(language=language, large_text=args.large_text, keyboard=role.keyboard)
+    shown: list[QWidget] = []
+
+    def stop(*_: object) -> None:
+        if shown and hasattr(shown[0], "allow_close"):
+            shown[0].allow_close = True
+        # Queued, not app.quit() now: before the event loop runs, quit() does nothing.
+        QTimer.singleShot(0, app.quit)
+
+    # From here, not once the window shows: a SIGTERM in between (the demo stopping a
+    # screen whose window has just appeared) killed the program outright (exit -15).
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
     from ui import i18n
 
     i18n.set_default_language(language)
     window = factory(RunContext(cli=ctx, args=args))
+    shown.append(window)
     window.setWindowTitle("Lobby Kiosk")
     if role.purges:
         from ui.maintenance import DailyPurge
@@ -182,13 +195,6 @@ def handle_run(ctx: Context, args: argparse.Namespace) -> int:
     else:
         show_fullscreen(window, args.screen)
 
-    def stop(*_: object) -> None:
-        if hasattr(window, "allow_close"):
-            window.allow_close = True
-        app.quit()
-
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
     heartbeat = QTimer()  # lets Python run its signal handlers while Qt waits
     heartbeat.start(200)
     heartbeat.timeout.connect(lambda: None)
