@@ -5,6 +5,7 @@ the offscreen platform cannot do (full screen, the virtual keyboard)."""
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Iterator
 
@@ -40,6 +41,11 @@ def no_leftover_workers() -> Iterator[None]:
     left = tasks.pending_tasks()
     idle = tasks.wait_idle(30_000)
     tasks.discard_pending()
+    # The test's widgets and tasks that sit in reference cycles are freed here, with no
+    # worker running, rather than by the automatic collector in the middle of a later
+    # test's event loop beside that test's workers: a four-worker run once died of
+    # SIGSEGV in exactly that spot (docs/BENCHMARKS.md, "Suite time"; cause unproven).
+    gc.collect()
     new_threads = [t.name for t in set(threading.enumerate()) - threads_before
                    if t.is_alive() and not isinstance(t, threading._DummyThread)]
     if left or not idle or new_threads:
