@@ -270,15 +270,20 @@ def render_tours(out: Path, tours: Sequence[str]) -> int:
 
 
 @contextlib.contextmanager
-def stop_on_sigterm() -> Iterator[None]:
+def stop_on_signals() -> Iterator[None]:
+    """Ctrl-C (SIGINT) and SIGTERM stop the demo. Ctrl-C is taken even if the demo was
+    started with SIGINT ignored, as a shell without job control starts a background
+    command (``bash -c 'scripts/demo.sh &'``), and Python then leaves it ignored."""
     def raise_stop(signum: int, frame: FrameType | None) -> None:
         raise Stop
 
-    previous = signal.signal(signal.SIGTERM, raise_stop)
+    previous = {signal.SIGTERM: signal.signal(signal.SIGTERM, raise_stop),
+                signal.SIGINT: signal.signal(signal.SIGINT, signal.default_int_handler)}
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -311,7 +316,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(line, flush=True)
 
     try:
-        with stop_on_sigterm():
+        with stop_on_signals():
             return run_demo(args, say)
     except (KeyboardInterrupt, Stop):
         say("Demo stopped.")
