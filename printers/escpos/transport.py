@@ -23,7 +23,6 @@ Built on pyserial's ``serial_for_url``, so a device path (``/dev/ttyUSB0``, a
 from __future__ import annotations
 
 import contextlib
-import os
 import termios
 import threading
 import time
@@ -31,6 +30,7 @@ from collections.abc import Iterator
 
 import serial
 
+from printers.env import seconds_from_env
 from printers.errors import DeviceError
 from printers.escpos.builder import (
     UNKNOWN_STATUS,
@@ -99,8 +99,7 @@ def status_wait_s() -> float:
     """How long a link waits for each status reply: :data:`STATUS_WAIT_S`, or
     ``KIOSK_PRINTER_STATUS_TIMEOUT_S`` for a printer that answers later (a slow USB
     adapter; a simulated printer, a thread of a busy process: the test suite sets it)."""
-    value = os.environ.get(STATUS_WAIT_ENV)
-    return float(value) if value else STATUS_WAIT_S
+    return seconds_from_env(STATUS_WAIT_ENV, STATUS_WAIT_S)
 
 
 class PrinterLink:

@@ -13,7 +13,6 @@ cycle over every keypad is :class:`printers.kp1.bus.BusMaster`.
 from __future__ import annotations
 
 import contextlib
-import os
 import random
 import termios
 import time
@@ -23,6 +22,7 @@ from typing import Any
 
 import serial
 
+from printers.env import seconds_from_env
 from printers.errors import DeviceError
 from printers.kp1 import codec as kp1
 from printers.kp1.codec import Command, Frame, FrameHunter, KeyEvent, KeypadInfo, NakCode, PollReply
@@ -120,8 +120,7 @@ def reply_wait_s() -> float:
     microcontroller does: behind a slow USB adapter, or simulated by a thread of a
     busy process (the test suite sets it). Keep it under a third of
     :data:`~printers.kp1.presses.REDELIVERY_SLACK_S`: a retried reply is that late."""
-    value = os.environ.get(REPLY_WAIT_ENV)
-    return float(value) if value else kp1.REPLY_TIMEOUT_S
+    return seconds_from_env(REPLY_WAIT_ENV, kp1.REPLY_TIMEOUT_S)
 
 
 class Kp1Link:
