@@ -97,23 +97,22 @@ def _expire(lobby: Lobby, which: Any, reason: str) -> int:
     (bench/customer_screen.py's soak grew ~19 MB at its first day change). The three
     statements see the same rows: the roll holds the day state's lock (PostgreSQL) or
     the write lock (SQLite), and every other action rolls before it touches a ticket."""
-    session, now = lobby.session, lobby.now
-    stale = select(Ticket.id).where(
-        Ticket.branch_id == lobby.branch.id, which, Ticket.status.in_(("waiting", "called")))
+    session, at = lobby.session, literal(lobby.now, UTCDateTime())
+    leftover = (Ticket.branch_id == lobby.branch.id, which,
+                Ticket.status.in_(("waiting", "called")))
+    stale = select(Ticket.id).where(*leftover)
     session.execute(update(Counter).where(
         Counter.branch_id == lobby.branch.id, Counter.current_ticket_id.in_(stale))
         .values(current_ticket_id=None).execution_options(synchronize_session="fetch"))
     events = stale.with_only_columns(
-        literal(lobby.branch.id), Ticket.id, literal(now, UTCDateTime()), literal("expire"),
+        literal(lobby.branch.id), Ticket.id, at, literal("expire"),
         Ticket.status, literal("expired"), literal(reason), Ticket.service_code,
         Ticket.recalls).order_by(Ticket.id)
     session.execute(insert(TicketEvent).from_select(
         ["branch_id", "ticket_id", "at", "kind", "from_state", "to_state", "reason",
          "service_code", "recalls"], events))
-    expired = session.execute(update(Ticket).where(
-        Ticket.branch_id == lobby.branch.id, which, Ticket.status.in_(("waiting", "called")))
-        .values(status="expired",
-                finished_at=func.coalesce(Ticket.finished_at, literal(now, UTCDateTime()))))
+    expired = session.execute(update(Ticket).where(*leftover).values(
+        status="expired", finished_at=func.coalesce(Ticket.finished_at, at)))
     return int(expired.rowcount)  # type: ignore[attr-defined]
 
 
