@@ -16,9 +16,8 @@ from ui.admin.window import AdminWindow
 def tour(camera: Any) -> None:
     app = demo_app(camera.workdir)
     try:
-        console = staff_app.console(app)
-        staff_app.add_staff(app, console, "S9001", "王主管", "supervisor", "3691")
-        staff_app.add_staff(app, console, "S0201", "李柜员", "counter", "2580")
+        # demo_app's register already added the supervisors (S9001, PIN 3691)
+        staff_app.add_staff(app, staff_app.console(app), "S0201", "李柜员", "counter", "2580")
         clerk = staff_app.login(app, "S0201", "2580")
         counters.open_counter(app, clerk, 2)
         counters.pause_counter(app, clerk, 2, "lunch",
